@@ -1,0 +1,1 @@
+//! Platform helper tables as helper-bind uses them. (placeholder: interface agreed)
