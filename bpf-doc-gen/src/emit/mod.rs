@@ -1,1 +1,3 @@
-//! Output formats, one module each. (placeholder)
+//! Output formats, one module each.
+
+pub mod bpf_helper_macro;
