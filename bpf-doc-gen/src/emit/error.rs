@@ -1,0 +1,45 @@
+//! The error type shared by the output formats.
+
+use std::fmt;
+
+/// Why an output format could not be produced from a [`crate::Model`].
+///
+/// Emitters only fail on models or options that cannot be rendered faithfully; they never
+/// return partial output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmitError {
+    /// The format needs the `DOC: eBPF Syscall Commands` block, which the input lacks.
+    NoSyscallBlock,
+    /// An option value would break the output's structure (for example a newline in the
+    /// man page's `:Version:` field).
+    BadOption {
+        /// The option, as the command line spells it (e.g. `--man-version`).
+        option: &'static str,
+        /// The rejected value.
+        value: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// Writing JSON failed inside `serde_json` (not expected when writing to memory).
+    Json(String),
+}
+
+impl fmt::Display for EmitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EmitError::NoSyscallBlock => write!(
+                f,
+                "the input has no syscall documentation block ('DOC: eBPF Syscall Commands'); \
+                 pick a bpf.h that documents the syscall commands"
+            ),
+            EmitError::BadOption {
+                option,
+                value,
+                reason,
+            } => write!(f, "{option} {value:?}: {reason}"),
+            EmitError::Json(msg) => write!(f, "writing JSON failed: {msg}"),
+        }
+    }
+}
+
+impl std::error::Error for EmitError {}
