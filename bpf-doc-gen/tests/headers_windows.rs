@@ -1,0 +1,50 @@
+//! `headers/windows/bpf_helper_defs.h` is generated from the Windows facts in
+//! `shared/platforms/`; this test regenerates it and fails on any difference.
+//! `BLESS=1 cargo test -p bpf-doc-gen --test headers_windows` rewrites it.
+
+use bpf_doc_gen::table::Table;
+use std::path::PathBuf;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("bpf-doc-gen sits in the workspace")
+        .to_path_buf()
+}
+
+/// `shared/platforms/` beside the repository, or `HELPER_BIND_PLATFORMS`.
+fn platforms_dir() -> PathBuf {
+    std::env::var_os("HELPER_BIND_PLATFORMS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("../shared/platforms"))
+}
+
+#[test]
+fn windows_header_is_generated_from_the_platform_facts() {
+    let dir = platforms_dir();
+    let table = Table::from_platform_dir(&dir).unwrap_or_else(|e| {
+        panic!("cannot read the Windows facts ({e}); the repository expects shared/platforms/ beside it, or HELPER_BIND_PLATFORMS")
+    });
+    let generated = table.to_bpf_helper_header();
+    let path = workspace().join("headers/windows/bpf_helper_defs.h");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&path, &generated).expect("write headers/windows/bpf_helper_defs.h");
+    }
+    let committed = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with BLESS=1 to generate it", path.display()));
+    assert!(
+        committed == generated,
+        "{} differs from what the facts in {} generate; it is generated, never edited: run BLESS=1 cargo test -p bpf-doc-gen --test headers_windows",
+        path.display(),
+        dir.display()
+    );
+}
+
+#[test]
+fn committed_windows_header_reads_back_as_the_platform_facts() {
+    let table = Table::from_platform_dir(&platforms_dir()).expect("facts");
+    let path = workspace().join("headers/windows/bpf_helper_defs.h");
+    let text = std::fs::read_to_string(&path).expect("committed header");
+    let parsed = Table::parse_bpf_helper_header(&text, &path.display().to_string()).expect("parse");
+    assert_eq!(parsed, table);
+}
