@@ -173,7 +173,7 @@ fn write_str(f: &mut PrettyFormatter<'_>, w: &mut Vec<u8>, s: &str) -> std::io::
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Arg, IdSource};
+    use crate::model::Arg;
 
     fn sample() -> Model {
         Model {
@@ -205,8 +205,7 @@ mod tests {
                 attrs: vec!["__bpf_fastcall".into()],
                 line: 3,
             }],
-            syscalls: None,
-            id_source: IdSource::ExplicitMapper,
+            ..Default::default()
         }
     }
 

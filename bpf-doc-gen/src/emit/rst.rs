@@ -171,7 +171,7 @@ fn is_python_space(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Arg, IdSource};
+    use crate::model::Arg;
 
     fn arg(ty: &str, star: &str, name: Option<&str>) -> Arg {
         Arg {
@@ -203,8 +203,7 @@ mod tests {
     fn model(helpers: Vec<Helper>) -> Model {
         Model {
             helpers,
-            syscalls: None,
-            id_source: IdSource::ExplicitMapper,
+            ..Default::default()
         }
     }
 
