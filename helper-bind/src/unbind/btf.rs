@@ -1,0 +1,186 @@
+//! Adding the BTF clang records for an extern helper: `FUNC name
+//! linkage=extern` pointing at a `FUNC_PROTO`.
+//!
+//! libbpf's linker (`bpftool gen object`) looks up every global or extern ELF
+//! symbol in BTF and refuses the object ("failed to find BTF info for
+//! global/extern symbol") when one is missing, so an unbound object with BTF
+//! needs these entries to link. Types are appended after the last type (no
+//! type id changes) and names after the last string (no string offset
+//! changes), so `.BTF.ext` and `.rel.BTF` stay valid.
+//!
+//! The prototype is `void (void)`-shaped (`vlen` 0, return type 0): an early-
+//! bound object does not say what the helper's C prototype was, and no
+//! consumer reads an extern helper's prototype (the bind pass makes the entry
+//! static, and the kernel accepts a static FUNC with an empty prototype).
+
+use object::Endianness;
+
+use super::strings::GrowingStrings;
+
+const BTF_MAGIC: u16 = 0xeb9f;
+const KIND_FUNC: u32 = 12;
+const KIND_FUNC_PROTO: u32 = 13;
+const LINKAGE_EXTERN: u32 = 2;
+/// Size of `struct btf_type` (name_off, info, size/type).
+const TYPE_HEADER: usize = 12;
+/// Fixed fields of `struct btf_header` up to `str_len`.
+const MIN_HEADER: usize = 24;
+
+/// What adding extern FUNC entries did.
+pub(crate) struct BtfEdit {
+    /// The new `.BTF` contents.
+    pub data: Vec<u8>,
+    /// Names that got a new FUNC entry.
+    pub added: Vec<String>,
+}
+
+struct Reader {
+    endian: Endianness,
+}
+
+impl Reader {
+    fn u16(&self, b: &[u8], at: usize) -> Option<u16> {
+        let x: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
+        Some(match self.endian {
+            Endianness::Little => u16::from_le_bytes(x),
+            Endianness::Big => u16::from_be_bytes(x),
+        })
+    }
+    fn u32(&self, b: &[u8], at: usize) -> Option<u32> {
+        let x: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
+        Some(match self.endian {
+            Endianness::Little => u32::from_le_bytes(x),
+            Endianness::Big => u32::from_be_bytes(x),
+        })
+    }
+    fn put_u32(&self, out: &mut Vec<u8>, v: u32) {
+        out.extend_from_slice(&match self.endian {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        });
+    }
+    fn set_u32(&self, out: &mut [u8], at: usize, v: u32) {
+        out[at..at + 4].copy_from_slice(&match self.endian {
+            Endianness::Little => v.to_le_bytes(),
+            Endianness::Big => v.to_be_bytes(),
+        });
+    }
+}
+
+/// Bytes that follow the 12-byte header of a type of `kind` with `vlen`.
+fn extra_size(kind: u32, vlen: usize) -> Option<usize> {
+    Some(match kind {
+        // INT, VAR, DECL_TAG
+        1 | 14 | 17 => 4,
+        // ARRAY
+        3 => 12,
+        // STRUCT, UNION, DATASEC, ENUM64
+        4 | 5 | 15 | 19 => 12 * vlen,
+        // ENUM, FUNC_PROTO
+        6 | 13 => 8 * vlen,
+        // PTR, FWD, TYPEDEF, VOLATILE, CONST, RESTRICT, FUNC, FLOAT, TYPE_TAG
+        2 | 7 | 8 | 9 | 10 | 11 | 12 | 16 | 18 => 0,
+        _ => return None,
+    })
+}
+
+/// Append an extern FUNC (and its FUNC_PROTO) for each of `names` that has no
+/// FUNC entry yet. `Ok(None)`: nothing to add. `Err`: why the BTF could not be
+/// edited (the caller reports it and leaves BTF alone).
+pub(crate) fn add_extern_funcs(
+    endian: Endianness,
+    btf: &[u8],
+    names: &[&str],
+) -> Result<Option<BtfEdit>, String> {
+    let r = Reader { endian };
+    if r.u16(btf, 0) != Some(BTF_MAGIC) {
+        return Err("no BTF magic in the object's byte order".into());
+    }
+    let field = |at| r.u32(btf, at).ok_or("BTF header is truncated");
+    let hdr_len = field(4)? as usize;
+    let (type_off, type_len) = (field(8)? as usize, field(12)? as usize);
+    let (str_off, str_len) = (field(16)? as usize, field(20)? as usize);
+    if hdr_len < MIN_HEADER || type_off + type_len != str_off {
+        return Err("BTF type and string sections are not laid out back to back".into());
+    }
+    let types_start = hdr_len + type_off;
+    let strings_start = hdr_len + str_off;
+    if strings_start + str_len > btf.len() {
+        return Err("BTF string section runs past the end of .BTF".into());
+    }
+    let types = &btf[types_start..strings_start];
+    let strings = &btf[strings_start..strings_start + str_len];
+
+    // Walk the types: count them and collect existing FUNC names.
+    let mut existing = Vec::new();
+    let mut count: u32 = 0;
+    let mut at = 0;
+    while at < types.len() {
+        let name_off = r.u32(types, at).ok_or("BTF type is truncated")? as usize;
+        let info = r.u32(types, at + 4).ok_or("BTF type is truncated")?;
+        let kind = (info >> 24) & 0x1f;
+        let vlen = (info & 0xffff) as usize;
+        let extra = extra_size(kind, vlen).ok_or(format!("unknown BTF kind {kind}"))?;
+        if kind == KIND_FUNC {
+            if let Some(name) = super::view::c_str(strings, name_off) {
+                existing.push(name.to_vec());
+            }
+        }
+        at += TYPE_HEADER + extra;
+        count += 1;
+    }
+    if at != types.len() {
+        return Err("last BTF type runs past the type section".into());
+    }
+
+    let mut names_table = GrowingStrings::new(strings);
+    let mut new_types = Vec::new();
+    let mut added = Vec::new();
+    for name in names {
+        if existing.iter().any(|e| e == name.as_bytes()) || added.iter().any(|a| a == name) {
+            continue;
+        }
+        let proto_id = count + 1;
+        // FUNC_PROTO: anonymous, vlen 0, returns type 0.
+        r.put_u32(&mut new_types, 0);
+        r.put_u32(&mut new_types, KIND_FUNC_PROTO << 24);
+        r.put_u32(&mut new_types, 0);
+        // FUNC name linkage=extern -> proto.
+        let name_off = names_table.offset_of(name.as_bytes());
+        r.put_u32(&mut new_types, name_off);
+        r.put_u32(&mut new_types, (KIND_FUNC << 24) | LINKAGE_EXTERN);
+        r.put_u32(&mut new_types, proto_id);
+        count += 2;
+        added.push(name.to_string());
+    }
+    if added.is_empty() {
+        return Ok(None);
+    }
+
+    let appended = names_table.appended();
+    let new_type_len = type_len + new_types.len();
+    let new_str_len = str_len + appended.len();
+    let mut data = Vec::with_capacity(hdr_len + new_type_len + new_str_len);
+    data.extend_from_slice(&btf[..types_start]);
+    data.extend_from_slice(types);
+    data.extend_from_slice(&new_types);
+    data.extend_from_slice(strings);
+    data.extend_from_slice(appended);
+    let too_big = || "BTF would exceed 4 GiB".to_string();
+    r.set_u32(
+        &mut data,
+        12,
+        u32::try_from(new_type_len).map_err(|_| too_big())?,
+    );
+    r.set_u32(
+        &mut data,
+        16,
+        u32::try_from(type_off + new_type_len).map_err(|_| too_big())?,
+    );
+    r.set_u32(
+        &mut data,
+        20,
+        u32::try_from(new_str_len).map_err(|_| too_big())?,
+    );
+    Ok(Some(BtfEdit { data, added }))
+}

@@ -1,0 +1,118 @@
+//! `unbind`: turns numeric helper calls (`call N`, src_reg=0) back into
+//! name-bound calls, exactly as clang emits a call to an `extern` helper:
+//! `call -1` with src_reg=1 plus an `R_BPF_64_32` relocation against an
+//! undefined global `NOTYPE` symbol named after the helper.
+//!
+//! The result is a portable object: binding it for the platform it came from
+//! gives back the original code sections. Sections that grow are copied to the
+//! end of the file (see [`layout`]), so no existing section, symbol or type id
+//! is renumbered.
+
+mod btf;
+mod calls;
+mod error;
+mod layout;
+mod plan;
+mod strings;
+mod view;
+
+pub use error::{UnbindError, UnknownHelperCall};
+
+/// Names a numeric helper ID as the source platform defines it.
+pub trait HelperNames {
+    /// The platform's name, for messages (`linux`, `windows`).
+    fn platform_name(&self) -> &str;
+    /// The helper that `id` calls in a program placed in `section`
+    /// (program-type helpers depend on the section), or `None` if unknown.
+    fn helper_name(&self, id: u32, section: &str) -> Option<&str>;
+}
+
+/// How to unbind.
+#[derive(Debug, Clone)]
+pub struct UnbindOptions {
+    /// Record each new extern helper in BTF (`FUNC linkage=extern`) as clang
+    /// does, when the object has `.BTF`. libbpf's linker needs it.
+    pub add_btf: bool,
+}
+
+impl Default for UnbindOptions {
+    fn default() -> Self {
+        UnbindOptions { add_btf: true }
+    }
+}
+
+/// One call that was unbound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnboundCall {
+    /// Code section holding the call.
+    pub section: String,
+    /// Instruction index within the section.
+    pub insn_index: usize,
+    /// The numeric ID the call had.
+    pub id: u32,
+    /// The helper name its relocation now refers to.
+    pub name: String,
+}
+
+/// The unbound object and what was done to it.
+#[derive(Debug, Clone)]
+pub struct UnbindOutput {
+    /// The new object file. Equal to the input when there was nothing to do.
+    pub bytes: Vec<u8>,
+    /// Every call that was unbound, in file order.
+    pub calls: Vec<UnboundCall>,
+    /// Undefined symbols added to `.symtab`.
+    pub symbols_added: usize,
+    /// Relocation sections created for code sections that had none.
+    pub rel_sections_added: usize,
+    /// Helper names that got a BTF `FUNC linkage=extern` entry.
+    pub btf_funcs_added: Vec<String>,
+    /// Things the caller should know (for example why BTF was left alone).
+    pub notes: Vec<String>,
+}
+
+impl UnbindOutput {
+    /// One line for a human: what was unbound.
+    pub fn summary(&self) -> String {
+        if self.calls.is_empty() {
+            return "no numeric helper calls: nothing to unbind".to_string();
+        }
+        let mut sections: Vec<&str> = self.calls.iter().map(|c| c.section.as_str()).collect();
+        sections.sort_unstable();
+        sections.dedup();
+        let mut names: Vec<&str> = self.calls.iter().map(|c| c.name.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        format!(
+            "unbound {} call(s) in {} section(s) to {} helper name(s)",
+            self.calls.len(),
+            sections.len(),
+            names.len()
+        )
+    }
+}
+
+/// Unbind every numeric helper call of `input`, naming IDs through `names`.
+///
+/// Fails, listing every offender at once, when an ID is unknown to the
+/// platform; fails on malformed input; never panics.
+pub fn unbind<N: HelperNames + ?Sized>(
+    input: &[u8],
+    names: &N,
+    opts: &UnbindOptions,
+) -> Result<UnbindOutput, UnbindError> {
+    let view = view::View::parse(input)?;
+    let found = calls::find_numeric_calls(&view)?;
+    if found.is_empty() {
+        return Ok(UnbindOutput {
+            bytes: input.to_vec(),
+            calls: Vec::new(),
+            symbols_added: 0,
+            rel_sections_added: 0,
+            btf_funcs_added: Vec::new(),
+            notes: Vec::new(),
+        });
+    }
+    let named = plan::name_calls(&view, &found, names)?;
+    plan::apply(&view, named, opts)
+}
