@@ -5,6 +5,8 @@
 //! load-time binding, as man-page sources or as JSON. [`table`] reads and writes the compact
 //! per-platform helper tables kept in `headers/`.
 
+#![warn(missing_docs)]
+
 pub mod emit;
 pub mod model;
 pub mod parse;

@@ -9,10 +9,16 @@
 /// Everything parsed from one `bpf.h`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Model {
-    /// Helpers, sorted by `id`.
+    /// Every helper description in header order, which is also `id` order. A helper described
+    /// several times (e.g. `bpf_get_socket_cookie` for different contexts) appears once per
+    /// description, all with the same `id`, as in the kernel script's list.
     pub helpers: Vec<Helper>,
     /// The `DOC: eBPF Syscall Commands` block, when the header has one.
     pub syscalls: Option<Vec<SyscallCommand>>,
+    /// The `enum bpf_cmd` entries the kernel script counts against the syscall block (aliases
+    /// such as `BPF_PROG_RUN = BPF_PROG_TEST_RUN` left out, the list ending at the first line
+    /// that does not start with a `BPF` name); empty when the header has no such enum.
+    pub syscall_enum: Vec<String>,
     /// Which numbering scheme the IDs came from.
     pub id_source: IdSource,
 }
