@@ -9,5 +9,6 @@ pub mod error;
 pub mod insn;
 pub mod platform;
 pub mod synth;
+pub mod unbind;
 
 pub use error::{BindError, BindProblem, ElfError, ElfErrorKind, Error, Location};
