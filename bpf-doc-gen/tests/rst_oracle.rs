@@ -175,6 +175,32 @@ fn unusual_text_matches_the_script() {
     assert_same_text(&ours, &theirs, "edited bpf.h");
 }
 
+/// A command in `enum bpf_cmd` without documentation: the script refuses to print the page
+/// and so do we, naming the command.
+#[test]
+fn undocumented_command_is_refused_like_the_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = rst_support::edited_bpf_h(dir.path(), "linux-unstable", |text| {
+        let first = "enum bpf_cmd {\n\tBPF_MAP_CREATE,\n";
+        assert!(text.contains(first), "bpf.h changed: pick another anchor");
+        text.replacen(
+            first,
+            "enum bpf_cmd {\n\tBPF_MAP_CREATE,\n\tBPF_NEW_CMD,\n",
+            1,
+        )
+    });
+    let stderr = ScriptTree::new("linux-unstable")
+        .try_run(&path, &["syscall"])
+        .expect_err("the script accepts an undocumented command");
+    assert!(stderr.contains("doesn't match the number"), "{stderr}");
+    let err = syscalls_rst(&parse(&path), &RstOptions::default()).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("description of BPF_NEW_CMD is missing"),
+        "{err}"
+    );
+}
+
 /// `rst2man` (python3-docutils) turns both pages into man pages without a warning.
 #[test]
 fn rst2man_accepts_both_pages() {

@@ -10,6 +10,17 @@ use std::fmt;
 pub enum EmitError {
     /// The format needs the `DOC: eBPF Syscall Commands` block, which the input lacks.
     NoSyscallBlock,
+    /// The syscall block documents a different number of commands than `enum bpf_cmd` lists
+    /// (aliases such as `BPF_PROG_RUN = BPF_PROG_TEST_RUN` not counted). The kernel script
+    /// refuses to print the syscall page or JSON for such a header, and so do we.
+    SyscallCountMismatch {
+        /// Commands documented in the `DOC: eBPF Syscall Commands` block.
+        documented: usize,
+        /// Entries of `enum bpf_cmd`.
+        in_enum: usize,
+        /// The first enum entry without documentation, if any.
+        first_undocumented: Option<String>,
+    },
     /// An option value would break the output's structure (for example a newline in the
     /// man page's `:Version:` field).
     BadOption {
@@ -42,6 +53,25 @@ impl fmt::Display for EmitError {
                 "the input has no syscall documentation block ('DOC: eBPF Syscall Commands'); \
                  pick a bpf.h that documents the syscall commands"
             ),
+            EmitError::SyscallCountMismatch {
+                documented,
+                in_enum,
+                first_undocumented,
+            } => {
+                write!(
+                    f,
+                    "the syscall block documents {documented} commands but enum bpf_cmd has \
+                     {in_enum}"
+                )?;
+                match first_undocumented {
+                    Some(name) => write!(
+                        f,
+                        "; the description of {name} is missing or not formatted as \
+                         ' * {name}' followed by Description and Return sections"
+                    ),
+                    None => write!(f, "; document each enum entry exactly once"),
+                }
+            }
             EmitError::BadOption {
                 option,
                 value,

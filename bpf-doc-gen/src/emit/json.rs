@@ -39,9 +39,10 @@ pub fn helpers_json(model: &Model) -> Result<String, EmitError> {
 /// `proto` (the command name), `desc` and `ret`.
 ///
 /// # Errors
-/// [`EmitError::NoSyscallBlock`] when the input had no syscall documentation block.
+/// [`EmitError::NoSyscallBlock`] when the input had no syscall documentation block,
+/// [`EmitError::SyscallCountMismatch`] when it does not document every `enum bpf_cmd` entry.
 pub fn syscalls_json(model: &Model) -> Result<String, EmitError> {
-    let commands = model.syscalls.as_ref().ok_or(EmitError::NoSyscallBlock)?;
+    let commands = super::syscall_rst::documented_commands(model)?;
     let commands = commands.iter().map(command_object).collect();
     render(&Json::Object(vec![("syscall", Json::Array(commands))]))
 }
@@ -267,6 +268,7 @@ mod tests {
                 ret: "r\n".into(),
                 line: 1,
             }]),
+            syscall_enum: vec!["BPF_MAP_CREATE".into()],
             ..Default::default()
         };
         assert_eq!(

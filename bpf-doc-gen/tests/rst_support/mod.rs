@@ -75,6 +75,17 @@ impl ScriptTree {
     /// Runs `python3 scripts/bpf_doc.py --filename BPF_H ARGS...` and returns its stdout.
     /// Panics (showing stderr) if the script fails.
     pub fn run(&self, bpf_h: &Path, args: &[&str]) -> String {
+        match self.try_run(bpf_h, args) {
+            Ok(stdout) => stdout,
+            Err(stderr) => panic!(
+                "bpf_doc.py {args:?} on {} failed: {stderr}",
+                bpf_h.display()
+            ),
+        }
+    }
+
+    /// Like [`ScriptTree::run`], but returns the script's stderr when it fails.
+    pub fn try_run(&self, bpf_h: &Path, args: &[&str]) -> Result<String, String> {
         let ceiling = self.root().parent().unwrap_or(Path::new("/"));
         let out = Command::new("python3")
             .arg(self.root().join("scripts/bpf_doc.py"))
@@ -87,13 +98,10 @@ impl ScriptTree {
             .env("PYTHONIOENCODING", "utf-8")
             .output()
             .expect("run python3 (installed by scripts/setup-test-env)");
-        assert!(
-            out.status.success(),
-            "bpf_doc.py {args:?} on {} failed: {}",
-            bpf_h.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("bpf_doc.py prints UTF-8")
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+        }
+        Ok(String::from_utf8(out.stdout).expect("bpf_doc.py prints UTF-8"))
     }
 }
 
