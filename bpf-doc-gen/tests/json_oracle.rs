@@ -13,7 +13,9 @@ use std::process::{Command, Stdio};
 
 use bpf_doc_gen::emit::json::{helpers_json, syscalls_json};
 use regex::Regex;
-use rst_support::{assert_same_text, bpf_h, edit_lookup_elem_doc, parse, ScriptTree};
+use rst_support::{
+    assert_same_text, bpf_h, edit_lookup_elem_doc, explicit_mapper, parse, ScriptTree,
+};
 
 /// Our JSON without the `"id"` lines, and the IDs in order.
 fn split_ids(ours: &str) -> (String, Vec<u32>) {
@@ -35,9 +37,15 @@ fn script_ids(tree: &ScriptTree, path: &Path) -> HashMap<String, u32> {
 }
 
 fn check_helpers(path: &Path, what: &str) {
+    check_helpers_as(path, path, what)
+}
+
+/// Our JSON for `ours_from` against the script's for `theirs_from` (the same header, maybe
+/// with its mapper rewritten for the script).
+fn check_helpers_as(ours_from: &Path, path: &Path, what: &str) {
     let tree = ScriptTree::new("linux-unstable");
     let theirs = tree.run(path, &["--json"]);
-    let ours = helpers_json(&parse(path)).unwrap();
+    let ours = helpers_json(&parse(ours_from)).unwrap();
     let (without_ids, ids) = split_ids(&ours);
     assert_same_text(&without_ids, &theirs, what);
 
@@ -67,6 +75,15 @@ fn helpers_json_matches_newest_script_on_newest_bpf_h() {
         &bpf_h("linux-unstable"),
         "bpf_doc.py --json on newest bpf.h",
     );
+}
+
+/// A 6.1 header, whose IDs come from mapper positions: the newest script's output for the
+/// same header with the mapper rewritten to explicit IDs.
+#[test]
+fn helpers_json_of_old_header_matches_newest_script_on_converted_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let converted = rst_support::edited_bpf_h(dir.path(), "linux-6.1", explicit_mapper);
+    check_helpers_as(&bpf_h("linux-6.1"), &converted, "6.1 bpf.h, --json");
 }
 
 /// Quotes, a backslash, trailing blanks and control characters in the text.

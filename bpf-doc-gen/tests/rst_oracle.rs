@@ -10,7 +10,9 @@ use std::process::Command;
 
 use bpf_doc_gen::emit::rst::{helpers_rst, RstOptions, RstStyle};
 use bpf_doc_gen::emit::syscall_rst::syscalls_rst;
-use rst_support::{assert_same_text, bpf_h, edit_lookup_elem_doc, parse, ScriptTree};
+use rst_support::{
+    assert_same_text, bpf_h, edit_lookup_elem_doc, explicit_mapper, parse, ScriptTree,
+};
 
 /// What the given script generation is reproduced by.
 fn style_of(script: &str) -> RstStyle {
@@ -89,6 +91,21 @@ fn syscall_rst_matches_newest_script_on_bpf_h_6_12() {
 #[test]
 fn syscall_rst_matches_newest_script_on_newest_bpf_h() {
     check_syscalls("linux-unstable", "linux-unstable");
+}
+
+/// A 6.1 header (which the newest script rejects) gets the newest style by default: what the
+/// newest script prints for the same header with its mapper rewritten to the 6.2+ form.
+#[test]
+fn old_header_in_newest_style_matches_newest_script_on_converted_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let converted = rst_support::edited_bpf_h(dir.path(), "linux-6.1", explicit_mapper);
+    let tree = ScriptTree::new("linux-unstable");
+    let original = bpf_h("linux-6.1");
+    let ours = helpers_rst(&parse(&original), &RstOptions::default()).unwrap();
+    assert_same_text(&ours, &tree.run(&converted, &[]), "6.1 bpf.h, newest style");
+    let ours = syscalls_rst(&parse(&original), &RstOptions::default()).unwrap();
+    let theirs = tree.run(&converted, &["syscall"]);
+    assert_same_text(&ours, &theirs, "6.1 bpf.h syscall page, newest style");
 }
 
 /// Runs a command in `dir`, panicking with its stderr if it fails.

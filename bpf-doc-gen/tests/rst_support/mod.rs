@@ -179,3 +179,31 @@ pub fn edit_lookup_elem_doc(text: String) -> String {
     );
     text.replacen(original, edited, 1)
 }
+
+/// Rewrites a Linux 6.1 `bpf.h` mapper (`__BPF_FUNC_MAPPER(FN)` with `FN(name),` lines, IDs by
+/// position) into the 6.2+ form (`___BPF_FUNC_MAPPER(FN, ctx...)` with `FN(name, id, ##ctx)`),
+/// so that the newest script, which only reads the new form, can serve as the oracle for the
+/// default (newest-style) output of an old header. The documentation is left untouched.
+pub fn explicit_mapper(text: String) -> String {
+    const OLD: &str = "#define __BPF_FUNC_MAPPER(FN)";
+    let start = text.find(OLD).expect("a 6.1-style __BPF_FUNC_MAPPER");
+    let mut out = String::with_capacity(text.len() + 16 * 1024);
+    out.push_str(&text[..start]);
+    out.push_str("#define ___BPF_FUNC_MAPPER(FN, ctx...)");
+    let mut rest = &text[start + OLD.len()..];
+    // The rest of the #define line, then one `FN(name),` line per helper.
+    let eol = rest.find('\n').unwrap() + 1;
+    out.push_str(&rest[..eol]);
+    rest = &rest[eol..];
+    let mut id = 0;
+    while let Some(body) = rest.trim_start().strip_prefix("FN(") {
+        let close = body.find("),").expect("FN(name),");
+        let eol = rest.find('\n').unwrap() + 1;
+        out.push_str(&format!("\tFN({}, {id}, ##ctx)\t\\\n", &body[..close]));
+        rest = &rest[eol..];
+        id += 1;
+    }
+    assert!(id > 200, "only {id} FN() lines converted");
+    out.push_str(rest);
+    out
+}
