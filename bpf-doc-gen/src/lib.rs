@@ -8,8 +8,12 @@
 #![warn(missing_docs)]
 
 pub mod emit;
+mod generate;
 pub mod model;
 pub mod parse;
 pub mod table;
 
+pub use generate::{
+    generate_file, generate_str, render, write_atomic, Compat, Error, Format, Options,
+};
 pub use model::{Arg, Helper, IdSource, Model, SyscallCommand};

@@ -1,7 +1,9 @@
 //! Output formats, one module each.
 
+pub mod bpf_helper;
 pub mod bpf_helper_macro;
 pub mod error;
+pub mod header;
 pub mod json;
 mod man_text;
 pub mod rst;
