@@ -352,7 +352,11 @@ pub(crate) fn render(
             Declaration::Classic => push_classic(&mut out, helper, &d, opts.style),
             Declaration::BpfHelper => push_bpf_helper(&mut out, helper, &d),
         }
-        out.push('\n');
+        // The kernel separates documented helpers by a blank line; bare declarations stay
+        // one per line.
+        if !opts.no_docs {
+            out.push('\n');
+        }
     }
     out.push('\n');
     Ok(out)
@@ -440,7 +444,7 @@ mod tests {
         )
         .unwrap();
         assert!(!old.contains("cgroup") && !old.contains("fastcall") && !old.contains("/*\n"));
-        assert!(old.ends_with("\nstatic __u32 (*bpf_x)(void *map) = (void *) 3;\n\n\n"));
+        assert!(old.ends_with("\n\nstatic __u32 (*bpf_x)(void *map) = (void *) 3;\n\n"));
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! `--format header` against the kernel's own `bpf_doc.py --header`, byte for byte: every
+//! available bpf.h against every script generation that accepts it (newest style against the
+//! 6.12 and newest scripts, `--compat 6.1` against the 6.1 script). Where the newest script
+//! cannot read an old header, it reads the same header with its mapper rewritten to the 6.2+
+//! form, which must give our newest-style output for the original.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use bpf_doc_gen::{generate_str, Compat, Format, Options};
+
+fn ours(bpf_h: &Path, compat: Compat) -> Vec<u8> {
+    let text = std::fs::read_to_string(bpf_h).unwrap();
+    let opts = Options {
+        format: Format::Header,
+        compat,
+        ..Options::default()
+    };
+    generate_str(&text, &bpf_h.display().to_string(), &opts)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_bytes()
+}
+
+fn all_bpf_h() -> Vec<(String, PathBuf)> {
+    let mut v: Vec<(String, PathBuf)> = ["linux-6.1", "linux-6.12", "linux-unstable"]
+        .iter()
+        .map(|k| (k.to_string(), support::kernel(k).join("bpf.h")))
+        .collect();
+    v.extend(
+        support::extra_bpf_h()
+            .into_iter()
+            .map(|p| (p.file_stem().unwrap().to_string_lossy().into_owned(), p)),
+    );
+    v
+}
+
+/// Compares with every script; returns which scripts accepted the header.
+fn compare_with_scripts(label: &str, bpf_h: &Path) -> Vec<&'static str> {
+    let mut accepted = Vec::new();
+    for (script, compat) in [
+        ("linux-6.1", Compat::Linux6_1),
+        ("linux-6.12", Compat::Newest),
+        ("linux-unstable", Compat::Newest),
+    ] {
+        let py = support::kernel(script).join("bpf_doc.py");
+        match support::run_script(&py, bpf_h, &["--header"]) {
+            Ok(expected) => {
+                let got = ours(bpf_h, compat);
+                if got != expected {
+                    let dir = std::env::temp_dir();
+                    let (e, g) = (
+                        dir.join(format!("expected-{label}-{script}.h")),
+                        dir.join(format!("got-{label}-{script}.h")),
+                    );
+                    std::fs::write(&e, &expected).unwrap();
+                    std::fs::write(&g, &got).unwrap();
+                    panic!(
+                        "{label} with {script}'s script differs: diff {} {}",
+                        e.display(),
+                        g.display()
+                    );
+                }
+                accepted.push(script);
+            }
+            Err(err) => eprintln!(
+                "{label}: {script}'s script rejects it: {}",
+                err.trim().lines().last().unwrap_or("")
+            ),
+        }
+    }
+    accepted
+}
+
+#[test]
+fn every_bpf_h_matches_every_script_that_accepts_it() {
+    for (label, path) in all_bpf_h() {
+        let accepted = compare_with_scripts(&label, &path);
+        eprintln!("{label}: identical to the scripts of {accepted:?}");
+        // The three kernel oracles are known to be accepted by these scripts; guard against a
+        // test that silently compares nothing.
+        let expected: &[&str] = match label.as_str() {
+            "linux-6.1" => &["linux-6.1"],
+            "linux-6.12" => &["linux-6.12", "linux-unstable"],
+            "linux-unstable" => &["linux-unstable"],
+            _ => continue,
+        };
+        assert_eq!(accepted, expected, "{label}");
+    }
+}
+
+#[test]
+fn old_headers_get_the_newest_style_the_newest_script_gives_their_rewritten_form() {
+    let newest = support::kernel("linux-unstable").join("bpf_doc.py");
+    let mut compared = 0;
+    for (label, path) in all_bpf_h() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.contains("#define __BPF_FUNC_MAPPER(FN)\t") {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let rewritten = dir.path().join("bpf.h");
+        std::fs::write(&rewritten, support::with_explicit_mapper(&text)).unwrap();
+        match support::run_script(&newest, &rewritten, &["--header"]) {
+            Ok(expected) => {
+                assert!(
+                    ours(&path, Compat::Newest) == expected,
+                    "{label}: newest style differs"
+                );
+                compared += 1;
+            }
+            Err(e) => eprintln!(
+                "{label}: newest script rejects even the rewritten form: {}",
+                e.trim().lines().last().unwrap_or("")
+            ),
+        }
+    }
+    assert!(compared >= 1, "linux-6.1 at least must be compared");
+}
