@@ -32,6 +32,33 @@ impl Builder {
         }
     }
 
+    /// A builder holding `table`'s entries (as line 0), to which entries read from `file` are
+    /// added with the usual checks.
+    pub(crate) fn seeded(table: &Table, file: &str) -> Self {
+        let mut builder = Builder::new(file);
+        // `table` already satisfies the invariants, so none of these can fail.
+        for p in &table.program_types {
+            let _ = builder.add_program_type(p.clone(), 0);
+        }
+        for h in &table.helpers {
+            let _ = builder.add_helper(h.clone(), 0);
+        }
+        for a in &table.aliases {
+            let _ = builder.add_alias(a.clone(), 0);
+        }
+        builder
+    }
+
+    /// True when the exact helper (same scope, name, ID and prototype) is present.
+    pub(crate) fn has_same_helper(&self, helper: &TableHelper) -> bool {
+        self.helpers.iter().any(|(h, _)| h == helper)
+    }
+
+    /// True when the exact alias is present.
+    pub(crate) fn has_same_alias(&self, alias: &Alias) -> bool {
+        self.aliases.iter().any(|(a, _)| a == alias)
+    }
+
     /// Names a different file in later messages (tables read from several files).
     pub(crate) fn set_file(&mut self, file: &str) {
         self.file = file.to_string();
@@ -73,8 +100,9 @@ impl Builder {
             return Err(self.error(
                 line,
                 format!(
-                    "program type `{}` is already declared at line {first}; declare each program type once",
-                    program_type.name
+                    "program type `{}` is already declared{}; declare each program type once",
+                    program_type.name,
+                    at(*first)
                 ),
             ));
         }
@@ -92,8 +120,9 @@ impl Builder {
                 return Err(self.error(
                     line,
                     format!(
-                        "section prefix `{section}` of program type `{}` is already registered by `{other}` at line {first}",
-                        program_type.name
+                        "section prefix `{section}` of program type `{}` is already registered by `{other}`{}",
+                        program_type.name,
+                        at(*first)
                     ),
                 ));
             }
@@ -154,8 +183,9 @@ impl Builder {
             return Err(self.error(
                 line,
                 format!(
-                    "helper `{}` is already declared in {scope_text} at line {first}",
-                    helper.name
+                    "helper `{}` is already declared in {scope_text}{}",
+                    helper.name,
+                    at(*first)
                 ),
             ));
         }
@@ -164,8 +194,10 @@ impl Builder {
             return Err(self.error(
                 line,
                 format!(
-                    "ID {} of `{}` is already used by `{other}` (line {first}) in {scope_text}",
-                    helper.id, helper.name
+                    "ID {} of `{}` is already used by `{other}`{} in {scope_text}",
+                    helper.id,
+                    helper.name,
+                    at(*first)
                 ),
             ));
         }
@@ -209,10 +241,7 @@ impl Builder {
         if let Some((_, first)) = self.aliases.iter().find(|(a, _)| a.alias == alias.alias) {
             return Err(self.error(
                 line,
-                format!(
-                    "alias `{}` is already declared at line {first}",
-                    alias.alias
-                ),
+                format!("alias `{}` is already declared{}", alias.alias, at(*first)),
             ));
         }
         self.aliases.push((alias, line));
@@ -247,5 +276,15 @@ impl Builder {
                 aliases: alias_lines,
             },
         )
+    }
+}
+
+/// ` at line N`, or ` by the table these entries are added to` for entries seeded from an
+/// existing table (line 0).
+fn at(line: usize) -> String {
+    if line == 0 {
+        " by the table these entries are added to".to_string()
+    } else {
+        format!(" at line {line}")
     }
 }

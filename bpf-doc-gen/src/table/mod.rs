@@ -20,6 +20,7 @@ mod error;
 mod from_model;
 mod header_read;
 mod header_write;
+mod merge;
 mod static_table;
 mod tsv;
 
