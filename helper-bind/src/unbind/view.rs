@@ -18,7 +18,6 @@ pub(crate) mod consts {
     pub const SHT_SYMTAB_SHNDX: u32 = 18;
     pub const SHF_EXECINSTR: u64 = 0x4;
     pub const SHF_INFO_LINK: u64 = 0x40;
-    pub const STB_LOCAL: u8 = 0;
     pub const STB_GLOBAL: u8 = 1;
     pub const STB_WEAK: u8 = 2;
     pub const STT_NOTYPE: u8 = 0;
@@ -75,7 +74,6 @@ impl Symbol {
 pub(crate) struct Rel {
     pub offset: u64,
     pub sym: u32,
-    pub kind: u32,
 }
 
 /// The parsed input object.
@@ -276,7 +274,6 @@ impl<'a> View<'a> {
                 Rel {
                     offset,
                     sym: (info >> 32) as u32,
-                    kind: info as u32,
                 }
             })
             .collect())
