@@ -70,8 +70,11 @@ fn compile(dir: &Path, header: &str, source: &str, extra: &[&str]) -> Result<Vec
     Ok(std::fs::read(dir.join("prog.o")).expect("read prog.o"))
 }
 
-/// Per section: the `(src_reg, imm)` of each call and the relocation symbols.
-fn calls(object_bytes: &[u8]) -> BTreeMap<String, (Vec<(u8, i32)>, Vec<String>)> {
+/// One code section's calls as `(src_reg, imm)`, and its relocation symbols.
+type SectionCalls = (Vec<(u8, i32)>, Vec<String>);
+
+/// Per code section with a call: its calls and relocation symbols.
+fn calls(object_bytes: &[u8]) -> BTreeMap<String, SectionCalls> {
     let file = object::File::parse(object_bytes).expect("clang output is ELF");
     let mut out = BTreeMap::new();
     for section in file.sections() {
