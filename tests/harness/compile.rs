@@ -159,6 +159,18 @@ pub fn compile(program: &Program, endian: Endian, binding: Binding, out_dir: &Pa
     out
 }
 
+/// A source outside the per-platform program directories, e.g. `link/part_a.c` or
+/// `errors/misspelled_helper.c` under `tests/bpf/`.
+pub fn extra_program(relative: &str, platform: Platform) -> Program {
+    let source = bpf_sources_dir().join(relative);
+    assert!(source.is_file(), "{} is missing", source.display());
+    Program {
+        platform,
+        name: source.file_stem().unwrap().to_string_lossy().into_owned(),
+        source,
+    }
+}
+
 /// Compiles one C source with the harness flags plus `extra_args`; panics with clang's
 /// diagnostics on failure.
 pub fn compile_source(

@@ -93,6 +93,48 @@ impl ExpectedId for HeaderIds {
     }
 }
 
+/// Windows: the header's IDs, its alias spellings (`#define alias name` lines), and the
+/// variadic `bpf_trace_printk`, which stands for one of `bpf_trace_printk2..5` (12..15).
+#[derive(Debug, Clone)]
+pub struct WindowsIds {
+    header: HeaderIds,
+    aliases: BTreeMap<String, String>,
+}
+
+impl WindowsIds {
+    /// Reads `headers/windows/bpf_helper_defs.h`.
+    pub fn read() -> WindowsIds {
+        let header = HeaderIds::read(Platform::Windows);
+        let path = crate::compile::headers_dir(Platform::Windows).join("bpf_helper_defs.h");
+        let text = std::fs::read_to_string(path).expect("read the Windows header");
+        let aliases = text
+            .lines()
+            .filter_map(|line| {
+                let mut words = line.strip_prefix("#define ")?.split_whitespace();
+                let (alias, name) = (words.next()?, words.next()?);
+                header.id(name)?;
+                Some((alias.to_string(), name.to_string()))
+            })
+            .collect();
+        WindowsIds { header, aliases }
+    }
+
+    /// `alias -> helper` spellings the header defines.
+    pub fn aliases(&self) -> &BTreeMap<String, String> {
+        &self.aliases
+    }
+}
+
+impl ExpectedId for WindowsIds {
+    fn accepts(&self, name: &str, id: i32) -> bool {
+        if name == "bpf_trace_printk" {
+            return (12..=15).contains(&id);
+        }
+        let name = self.aliases.get(name).map(String::as_str).unwrap_or(name);
+        self.header.accepts(name, id)
+    }
+}
+
 /// Checks the compiler's output that helper-bind starts from: the late-bound build has, at
 /// every place where the early build calls a helper by ID, `call -1` with `src_reg=1` and an
 /// `R_BPF_64_32` relocation against an undefined symbol whose ID is that ID; every other
