@@ -81,3 +81,18 @@ pub fn with_explicit_mapper(text: &str) -> String {
     }
     out
 }
+
+/// A bpf.h from before Linux 5.12 (no `DOC: eBPF Syscall Commands` block) with an empty such
+/// block added, which the kernel scripts require even for `--header`; the helper output is
+/// unaffected. Other headers are returned unchanged.
+pub fn with_syscall_marker(text: &str) -> String {
+    if text.contains("* DOC: eBPF Syscall Commands") {
+        return text.to_string();
+    }
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    format!(
+        "{}/**\n * DOC: eBPF Syscall Commands\n *\n */\n{}",
+        &text[..first_line_end],
+        &text[first_line_end..]
+    )
+}
