@@ -7,17 +7,9 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::path::Path;
 
-use helper_bind::unbind::{self, HelperNames, UnbindOptions, UnbindOutput};
+use helper_bind::platform::Platform;
+use helper_bind::unbind::{self, UnbindOptions, UnbindOutput};
 use unbind_support::*;
-
-impl HelperNames for TestNames {
-    fn platform_name(&self) -> &str {
-        self.platform
-    }
-    fn helper_name(&self, id: u32, section: &str) -> Option<&str> {
-        self.lookup(id, section)
-    }
-}
 
 /// (source, platform) of every program in the round-trip set.
 const SOURCES: [(&str, &str); 5] = [
@@ -28,14 +20,11 @@ const SOURCES: [(&str, &str); 5] = [
     ("windows_progs.c", "windows"),
 ];
 
-fn names_for(platform: &str) -> TestNames {
-    match platform {
-        "linux" => TestNames::linux(),
-        _ => TestNames::windows(),
-    }
+fn names_for(name: &str) -> Platform {
+    platform(name)
 }
 
-fn unbind_ok(bytes: &[u8], names: &TestNames) -> UnbindOutput {
+fn unbind_ok(bytes: &[u8], names: &Platform) -> UnbindOutput {
     unbind::unbind(bytes, names, &UnbindOptions::default())
         .unwrap_or_else(|e| panic!("unbind failed: {e}"))
 }
@@ -122,7 +111,7 @@ fn helper_symbols_are_what_clang_emits_for_extern_helpers() {
     for target in Target::BOTH {
         let early = compile("linux_maps.c", target, Binding::Early, true, dir.path());
         let late = compile("linux_maps.c", target, Binding::Late, true, dir.path());
-        let out = unbind_ok(&early, &TestNames::linux());
+        let out = unbind_ok(&early, &platform("linux"));
         let clang: BTreeMap<String, _> = symbols(&late)
             .into_iter()
             .map(|s| (s.0.clone(), s))
@@ -240,7 +229,7 @@ fn libbpf_linker_needs_the_btf_entries_and_any_btf_at_all() {
     );
     let bare = unbind::unbind(
         &early,
-        &TestNames::linux(),
+        &platform("linux"),
         &UnbindOptions { add_btf: false },
     )
     .unwrap();
@@ -266,7 +255,7 @@ fn libbpf_linker_needs_the_btf_entries_and_any_btf_at_all() {
         false,
         dir.path(),
     );
-    let out = unbind_ok(&early, &TestNames::linux());
+    let out = unbind_ok(&early, &platform("linux"));
     assert!(out.notes.iter().any(|n| n.contains("no .BTF")));
     let (ok_clang, _, err_clang) = link(&late);
     let (ok_ours, _, err_ours) = link(&out.bytes);
@@ -280,7 +269,7 @@ fn btf_gets_an_extern_func_per_new_helper() {
     let dir = tempfile::tempdir().unwrap();
     for target in Target::BOTH {
         let early = compile("linux_maps.c", target, Binding::Early, true, dir.path());
-        let out = unbind_ok(&early, &TestNames::linux());
+        let out = unbind_ok(&early, &platform("linux"));
         let p = write(dir.path(), "u.o", &out.bytes);
         let (ok, dump, err) = tool(
             "bpftool",
@@ -418,7 +407,7 @@ fn existing_undefined_symbol_is_reused() {
     let dir = tempfile::tempdir().unwrap();
     for target in Target::BOTH {
         let obj = compile("linux_mixed.c", target, Binding::Early, false, dir.path());
-        let out = unbind_ok(&obj, &TestNames::linux());
+        let out = unbind_ok(&obj, &platform("linux"));
         assert_eq!(out.calls.len(), 1);
         assert_eq!(out.symbols_added, 0);
         let syms = symbols(&out.bytes);
@@ -437,7 +426,7 @@ fn nothing_to_unbind_is_a_byte_identical_no_op() {
     let dir = tempfile::tempdir().unwrap();
     for target in Target::BOTH {
         let late = compile("linux_no_relocs.c", target, Binding::Late, true, dir.path());
-        let out = unbind_ok(&late, &TestNames::linux());
+        let out = unbind_ok(&late, &platform("linux"));
         assert!(out.calls.is_empty());
         assert_eq!(out.bytes, late);
         assert_eq!(out.summary(), "no numeric helper calls: nothing to unbind");
@@ -456,7 +445,7 @@ fn object_without_relocation_sections_gets_them() {
             dir.path(),
         );
         assert!(code_relocations(&early).is_empty());
-        let out = unbind_ok(&early, &TestNames::linux());
+        let out = unbind_ok(&early, &platform("linux"));
         assert_eq!(out.rel_sections_added, 2);
         let p = write(dir.path(), "u.o", &out.bytes);
         let (_, sections, _) = tool("llvm-readelf-19", &[OsStr::new("-S"), p.as_os_str()]);

@@ -13,7 +13,7 @@
 //! consumer reads an extern helper's prototype (the bind pass makes the entry
 //! static, and the kernel accepts a static FUNC with an empty prototype).
 
-use object::Endianness;
+use crate::elf::Endian;
 
 use super::strings::GrowingStrings;
 
@@ -34,37 +34,31 @@ pub(crate) struct BtfEdit {
     pub added: Vec<String>,
 }
 
+/// Reads and writes BTF integers in the object's byte order, bounds-checked.
 struct Reader {
-    endian: Endianness,
+    endian: Endian,
 }
 
 impl Reader {
     fn u16(&self, b: &[u8], at: usize) -> Option<u16> {
-        let x: [u8; 2] = b.get(at..at + 2)?.try_into().ok()?;
-        Some(match self.endian {
-            Endianness::Little => u16::from_le_bytes(x),
-            Endianness::Big => u16::from_be_bytes(x),
-        })
+        Some(self.endian.u16(b.get(at..at.checked_add(2)?)?))
     }
     fn u32(&self, b: &[u8], at: usize) -> Option<u32> {
-        let x: [u8; 4] = b.get(at..at + 4)?.try_into().ok()?;
-        Some(match self.endian {
-            Endianness::Little => u32::from_le_bytes(x),
-            Endianness::Big => u32::from_be_bytes(x),
-        })
+        Some(self.endian.u32(b.get(at..at.checked_add(4)?)?))
     }
     fn put_u32(&self, out: &mut Vec<u8>, v: u32) {
-        out.extend_from_slice(&match self.endian {
-            Endianness::Little => v.to_le_bytes(),
-            Endianness::Big => v.to_be_bytes(),
-        });
+        out.extend_from_slice(&self.endian.u32_bytes(v));
     }
     fn set_u32(&self, out: &mut [u8], at: usize, v: u32) {
-        out[at..at + 4].copy_from_slice(&match self.endian {
-            Endianness::Little => v.to_le_bytes(),
-            Endianness::Big => v.to_be_bytes(),
-        });
+        out[at..at + 4].copy_from_slice(&self.endian.u32_bytes(v));
     }
+}
+
+/// The NUL-terminated string at `offset` of a string table.
+fn c_str(table: &[u8], offset: usize) -> Option<&[u8]> {
+    let rest = table.get(offset..)?;
+    let end = rest.iter().position(|&b| b == 0)?;
+    Some(&rest[..end])
 }
 
 /// Bytes that follow the 12-byte header of a type of `kind` with `vlen`.
@@ -88,7 +82,7 @@ fn extra_size(kind: u32, vlen: usize) -> Option<usize> {
 /// FUNC entry yet. `Ok(None)`: nothing to add. `Err`: why the BTF could not be
 /// edited (the caller reports it and leaves BTF alone).
 pub(crate) fn add_extern_funcs(
-    endian: Endianness,
+    endian: Endian,
     btf: &[u8],
     names: &[&str],
 ) -> Result<Option<BtfEdit>, String> {
@@ -122,7 +116,7 @@ pub(crate) fn add_extern_funcs(
         let vlen = (info & 0xffff) as usize;
         let extra = extra_size(kind, vlen).ok_or(format!("unknown BTF kind {kind}"))?;
         if kind == KIND_FUNC {
-            if let Some(name) = super::view::c_str(strings, name_off) {
+            if let Some(name) = c_str(strings, name_off) {
                 existing.push(name.to_vec());
             }
         }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::ElfError;
+
 /// A numeric helper call whose ID the source platform does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownHelperCall {
@@ -17,7 +19,9 @@ pub struct UnknownHelperCall {
 /// instruction or offset; the caller adds the file name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnbindError {
-    /// The input is not a well-formed 64-bit BPF ELF relocatable object.
+    /// The input is not a BPF object the ELF view can read.
+    Elf(ElfError),
+    /// The object is readable but inconsistent in a way only unbind cares about.
     Malformed {
         /// What is wrong and where.
         what: String,
@@ -59,6 +63,7 @@ impl UnbindError {
 impl fmt::Display for UnbindError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            UnbindError::Elf(e) => write!(f, "{e}"),
             UnbindError::Malformed { what } => {
                 write!(f, "not a valid BPF object: {what}")
             }
@@ -96,3 +101,9 @@ impl fmt::Display for UnbindError {
 }
 
 impl std::error::Error for UnbindError {}
+
+impl From<ElfError> for UnbindError {
+    fn from(e: ElfError) -> Self {
+        UnbindError::Elf(e)
+    }
+}

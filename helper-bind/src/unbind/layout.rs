@@ -8,12 +8,9 @@
 //! table goes last. The old copies are zeroed (when no other section shares
 //! their bytes) so no stale symbol or string lingers.
 
-use object::elf::SectionHeader64;
-use object::{Endianness, U16, U64};
+use std::ops::Range;
 
-use super::error::UnbindError;
-use super::view::consts::{SHDR_SIZE, SHT_NOBITS};
-use super::view::View;
+use crate::elf::{ElfView, Endian, SHDR_SIZE};
 
 /// Offset of `e_shoff` in the ELF64 header.
 const E_SHOFF: usize = 0x28;
@@ -21,6 +18,9 @@ const E_SHOFF: usize = 0x28;
 const E_SHNUM: usize = 0x3c;
 /// Section counts from here on live in section 0's `sh_size`.
 const SHN_LORESERVE: usize = 0xff00;
+/// Offsets of fields inside a section header.
+const SH_OFFSET: usize = 24;
+const SH_SIZE: usize = 32;
 
 /// New contents for an existing section.
 pub(crate) struct Moved {
@@ -28,101 +28,134 @@ pub(crate) struct Moved {
     pub data: Vec<u8>,
 }
 
+/// The header fields of a section that did not exist in the input.
+pub(crate) struct NewHeader {
+    pub name: u32,
+    pub sh_type: u32,
+    pub flags: u64,
+    pub link: u32,
+    pub info: u32,
+    pub addralign: u64,
+    pub entsize: u64,
+}
+
 /// A section that did not exist in the input.
 pub(crate) struct Added {
-    pub header: SectionHeader64<Endianness>,
+    pub header: NewHeader,
     pub data: Vec<u8>,
 }
 
 fn align_to(out: &mut Vec<u8>, align: u64) {
-    let align = align.max(1) as usize;
+    let align = align.clamp(1, 4096) as usize;
     let pad = (align - out.len() % align) % align;
     out.resize(out.len() + pad, 0);
 }
 
-/// Byte range of a section's contents in the input, if it has any.
-fn file_range(view: &View<'_>, index: usize) -> Option<(u64, u64)> {
-    let s = &view.sections[index];
-    (index != 0 && s.sh_type != SHT_NOBITS && s.size != 0).then(|| (s.offset, s.offset + s.size))
+fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
+    a.start < b.end && b.start < a.end
+}
+
+fn encode_header(e: Endian, h: &NewHeader, offset: u64, size: u64, entsize: usize) -> Vec<u8> {
+    let mut b = Vec::with_capacity(entsize);
+    b.extend_from_slice(&e.u32_bytes(h.name));
+    b.extend_from_slice(&e.u32_bytes(h.sh_type));
+    b.extend_from_slice(&e.u64_bytes(h.flags));
+    b.extend_from_slice(&e.u64_bytes(0)); // sh_addr
+    b.extend_from_slice(&e.u64_bytes(offset));
+    b.extend_from_slice(&e.u64_bytes(size));
+    b.extend_from_slice(&e.u32_bytes(h.link));
+    b.extend_from_slice(&e.u32_bytes(h.info));
+    b.extend_from_slice(&e.u64_bytes(h.addralign));
+    b.extend_from_slice(&e.u64_bytes(h.entsize));
+    b.resize(entsize, 0);
+    b
 }
 
 /// Build the output file: `patched` is the input with instructions already
 /// rewritten in place (same length as the input).
 pub(crate) fn write(
-    view: &View<'_>,
+    view: &ElfView<'_>,
     mut patched: Vec<u8>,
     moved: Vec<Moved>,
     added: Vec<Added>,
-) -> Result<Vec<u8>, UnbindError> {
+) -> Vec<u8> {
     let e = view.endian;
-    let old_shoff = read_shoff(view);
-    let old_sht_end = old_shoff + view.sections.len() as u64 * SHDR_SIZE;
+    let entsize = view.shentsize as usize;
+    let is_moved = |i: usize| moved.iter().any(|m| m.index == i);
+    let range = |i: usize| view.sections[i].file_range();
 
-    // Zero the old copies of moved sections unless another section still uses
-    // those bytes.
+    // Zero the old copies of moved sections unless a section that stays
+    // still uses those bytes.
     for m in &moved {
-        let Some((start, end)) = file_range(view, m.index) else {
-            continue;
-        };
-        let shared = (0..view.sections.len())
-            .filter(|&i| i != m.index && !moved.iter().any(|o| o.index == i))
-            .filter_map(|i| file_range(view, i))
-            .any(|(s, t)| s < end && start < t);
+        let old = range(m.index);
+        let shared = (1..view.sections.len())
+            .filter(|&i| !is_moved(i))
+            .any(|i| overlaps(&range(i), &old));
         if !shared {
-            patched[start as usize..end as usize].fill(0);
+            patched[old].fill(0);
         }
     }
 
     // The old header table is dropped when it is the tail of the file (as
     // clang writes it) and no section data lives inside it.
+    let old_sht = view.shoff as usize..view.shoff as usize + view.sections.len() * entsize;
     let mut out = patched;
-    let sht_is_tail = old_sht_end == out.len() as u64
-        && (0..view.sections.len())
-            .filter_map(|i| file_range(view, i))
-            .all(|(_, end)| end <= old_shoff);
-    if sht_is_tail && old_shoff >= 64 {
-        out.truncate(old_shoff as usize);
+    if old_sht.end == out.len()
+        && old_sht.start >= crate::elf::EHDR_SIZE
+        && (1..view.sections.len()).all(|i| !overlaps(&range(i), &old_sht))
+    {
+        out.truncate(old_sht.start);
     }
 
-    let mut headers: Vec<SectionHeader64<Endianness>> =
-        view.sections.iter().map(|s| s.header).collect();
+    let mut headers: Vec<Vec<u8>> = view
+        .sections
+        .iter()
+        .map(|s| {
+            let at = s.header_offset as usize;
+            view.data()[at..at + entsize].to_vec()
+        })
+        .collect();
     for m in moved {
+        align_to(&mut out, view.sections[m.index].addralign);
         let h = &mut headers[m.index];
-        align_to(&mut out, h.sh_addralign.get(e));
-        h.sh_offset = U64::new(e, out.len() as u64);
-        h.sh_size = U64::new(e, m.data.len() as u64);
+        h[SH_OFFSET..SH_OFFSET + 8].copy_from_slice(&e.u64_bytes(out.len() as u64));
+        h[SH_SIZE..SH_SIZE + 8].copy_from_slice(&e.u64_bytes(m.data.len() as u64));
         out.extend_from_slice(&m.data);
     }
     for a in added {
-        let mut h = a.header;
-        align_to(&mut out, h.sh_addralign.get(e));
-        h.sh_offset = U64::new(e, out.len() as u64);
-        h.sh_size = U64::new(e, a.data.len() as u64);
+        align_to(&mut out, a.header.addralign);
+        let offset = out.len() as u64;
+        headers.push(encode_header(
+            e,
+            &a.header,
+            offset,
+            a.data.len() as u64,
+            entsize,
+        ));
         out.extend_from_slice(&a.data);
-        headers.push(h);
     }
 
     let count = headers.len();
     if count >= SHN_LORESERVE {
         // Extended numbering: e_shnum = 0, the real count in section 0.
-        headers[0].sh_size = U64::new(e, count as u64);
+        headers[0][SH_SIZE..SH_SIZE + 8].copy_from_slice(&e.u64_bytes(count as u64));
     }
     align_to(&mut out, 8);
     let shoff = out.len() as u64;
     for h in &headers {
-        out.extend_from_slice(object::pod::bytes_of(h));
+        out.extend_from_slice(h);
     }
     let shnum = if count >= SHN_LORESERVE {
         0
     } else {
         count as u16
     };
-    out[E_SHOFF..E_SHOFF + 8].copy_from_slice(object::pod::bytes_of(&U64::new(e, shoff)));
-    out[E_SHNUM..E_SHNUM + 2]
-        .copy_from_slice(object::pod::bytes_of(&U16::<Endianness>::new(e, shnum)));
-    Ok(out)
-}
-
-fn read_shoff(view: &View<'_>) -> u64 {
-    super::view::read_u64(view.endian, &view.data[E_SHOFF..E_SHOFF + 8])
+    out[E_SHOFF..E_SHOFF + 8].copy_from_slice(&e.u64_bytes(shoff));
+    let shnum = match e {
+        Endian::Little => shnum.to_le_bytes(),
+        Endian::Big => shnum.to_be_bytes(),
+    };
+    out[E_SHNUM..E_SHNUM + 2].copy_from_slice(&shnum);
+    debug_assert!(entsize as u64 >= SHDR_SIZE);
+    out
 }

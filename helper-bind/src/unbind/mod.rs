@@ -14,7 +14,6 @@ mod error;
 mod layout;
 mod plan;
 mod strings;
-mod view;
 
 pub use error::{UnbindError, UnknownHelperCall};
 
@@ -25,6 +24,15 @@ pub trait HelperNames {
     /// The helper that `id` calls in a program placed in `section`
     /// (program-type helpers depend on the section), or `None` if unknown.
     fn helper_name(&self, id: u32, section: &str) -> Option<&str>;
+}
+
+impl HelperNames for crate::platform::Platform {
+    fn platform_name(&self) -> &str {
+        self.kind().name()
+    }
+    fn helper_name(&self, id: u32, section: &str) -> Option<&str> {
+        self.name_of_id(id, section)
+    }
 }
 
 /// How to unbind.
@@ -101,7 +109,7 @@ pub fn unbind<N: HelperNames + ?Sized>(
     names: &N,
     opts: &UnbindOptions,
 ) -> Result<UnbindOutput, UnbindError> {
-    let view = view::View::parse(input)?;
+    let view = crate::elf::ElfView::parse(input)?;
     let found = calls::find_numeric_calls(&view)?;
     if found.is_empty() {
         return Ok(UnbindOutput {

@@ -3,16 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use object::elf::{Rel64, SectionHeader64, Sym64};
-use object::{Endianness, U16, U32, U64};
+use crate::elf::{ElfView, Endian, Symbol, REL_SIZE, R_BPF_64_32, SHT_REL, SYM_SIZE};
+use crate::insn::INSN_SIZE;
 
-use super::calls::{make_relocated_call, NumericCall, INSN_SIZE};
+use super::calls::{make_relocated_call, NumericCall};
 use super::error::{UnbindError, UnknownHelperCall};
-use super::layout::{Added, Moved};
+use super::layout::{self, Added, Moved, NewHeader};
 use super::strings::GrowingStrings;
-use super::view::consts::*;
-use super::view::View;
-use super::{btf, layout, HelperNames, UnbindOptions, UnbindOutput, UnboundCall};
+use super::{btf, HelperNames, UnbindOptions, UnbindOutput, UnboundCall};
+
+/// `SHF_INFO_LINK`: clang sets it on relocation sections (sh_info is a section).
+const SHF_INFO_LINK: u64 = 0x40;
+const SHT_STRTAB: u32 = 3;
+const STB_GLOBAL: u8 = 1;
+const STB_WEAK: u8 = 2;
+/// `STB_GLOBAL << 4 | STT_NOTYPE`: what clang gives an extern helper.
+const GLOBAL_NOTYPE: u8 = STB_GLOBAL << 4;
 
 /// A numeric call and the helper name it gets.
 pub(crate) struct NamedCall {
@@ -22,21 +28,21 @@ pub(crate) struct NamedCall {
 
 /// Name every call, or list every call whose ID the platform does not know.
 pub(crate) fn name_calls<N: HelperNames + ?Sized>(
-    view: &View<'_>,
+    view: &ElfView<'_>,
     found: &[NumericCall],
     names: &N,
 ) -> Result<Vec<NamedCall>, UnbindError> {
     let mut named = Vec::with_capacity(found.len());
     let mut unknown = Vec::new();
     for c in found {
-        let section = &view.sections[c.section].name;
-        match names.helper_name(c.id, section) {
+        let section = view.section_name(c.section);
+        match names.helper_name(c.id, &section) {
             Some(name) => named.push(NamedCall {
                 call: c.clone(),
                 name: name.to_string(),
             }),
             None => unknown.push(UnknownHelperCall {
-                section: section.clone(),
+                section: section.into_owned(),
                 insn_index: c.insn_index(),
                 id: c.id,
             }),
@@ -52,55 +58,55 @@ pub(crate) fn name_calls<N: HelperNames + ?Sized>(
     }
 }
 
-fn encode_rel(e: Endianness, offset: u64, sym: u32) -> [u8; 16] {
-    let rel = Rel64 {
-        r_offset: U64::new(e, offset),
-        r_info: U64::new(e, (u64::from(sym) << 32) | u64::from(R_BPF_64_32)),
-    };
-    let mut b = [0u8; 16];
-    b.copy_from_slice(object::pod::bytes_of(&rel));
+fn is_global(s: &Symbol<'_>) -> bool {
+    matches!(s.binding(), STB_GLOBAL | STB_WEAK)
+}
+
+/// A relocation entry of `entsize` bytes (REL: offset, info; zero padding).
+fn encode_rel(e: Endian, offset: u64, sym: u32, entsize: usize) -> Vec<u8> {
+    let mut b = Vec::with_capacity(entsize);
+    b.extend_from_slice(&e.u64_bytes(offset));
+    b.extend_from_slice(&e.u64_bytes((u64::from(sym) << 32) | u64::from(R_BPF_64_32)));
+    b.resize(entsize, 0);
     b
 }
 
-/// For each code section, its one `SHT_REL` section (if any). Relocations of
-/// code sections that live elsewhere (RELA, a second REL, another symbol
-/// table) are refused: the new entries would have no single right home.
+/// A symbol table entry of `entsize` bytes for an undefined global helper.
+fn encode_extern_sym(e: Endian, name: u32, entsize: usize) -> Vec<u8> {
+    let mut b = Vec::with_capacity(entsize);
+    b.extend_from_slice(&e.u32_bytes(name));
+    b.push(GLOBAL_NOTYPE);
+    b.push(0); // st_other: default visibility
+    b.extend_from_slice(&[0, 0]); // st_shndx: SHN_UNDEF
+    b.extend_from_slice(&e.u64_bytes(0)); // st_value
+    b.extend_from_slice(&e.u64_bytes(0)); // st_size
+    b.resize(entsize, 0);
+    b
+}
+
+/// The relocation section of each code section that gets new entries. A code
+/// section whose relocations live in RELA or in two sections is refused: the
+/// new entries would have no single right home.
 fn rel_sections_of_code(
-    view: &View<'_>,
-    symtab: usize,
+    view: &ElfView<'_>,
     calls: &[NamedCall],
 ) -> Result<BTreeMap<usize, usize>, UnbindError> {
     let mut map = BTreeMap::new();
-    for s in &view.sections {
-        if s.sh_type != SHT_REL && s.sh_type != SHT_RELA {
+    for r in &view.relocations {
+        if !calls.iter().any(|c| c.call.section == r.target) {
             continue;
         }
-        let target = s.info as usize;
-        let Some(t) = view.sections.get(target) else {
-            return Err(UnbindError::malformed(format!(
-                "relocation section {}: sh_info {target} is not a section",
-                s.name
-            )));
-        };
-        if !t.is_code() || !calls.iter().any(|c| c.call.section == target) {
-            continue;
-        }
-        if s.sh_type == SHT_RELA {
+        let target = view.section_name(r.target);
+        let name = view.section_name(r.section);
+        if r.is_rela {
             return Err(UnbindError::unsupported(format!(
-                "code section {} has SHT_RELA relocations ({}); clang and gcc emit SHT_REL",
-                t.name, s.name
+                "code section {target} has SHT_RELA relocations ({name}); clang and gcc emit SHT_REL"
             )));
         }
-        if s.link as usize != symtab {
+        if let Some(first) = map.insert(r.target, r.section) {
             return Err(UnbindError::unsupported(format!(
-                "relocation section {} refers to symbol table {} instead of .symtab",
-                s.name, s.link
-            )));
-        }
-        if let Some(first) = map.insert(target, s.index) {
-            return Err(UnbindError::unsupported(format!(
-                "code section {} has two relocation sections ({} and {})",
-                t.name, view.sections[first].name, s.name
+                "code section {target} has two relocation sections ({} and {name})",
+                view.section_name(first)
             )));
         }
     }
@@ -109,7 +115,7 @@ fn rel_sections_of_code(
 
 /// Build the unbound object.
 pub(crate) fn apply(
-    view: &View<'_>,
+    view: &ElfView<'_>,
     named: Vec<NamedCall>,
     opts: &UnbindOptions,
 ) -> Result<UnbindOutput, UnbindError> {
@@ -119,138 +125,109 @@ pub(crate) fn apply(
             "the object has no .symtab, so there is nowhere to put helper symbols",
         )
     })?;
-    if view.sections.iter().any(|s| s.sh_type == SHT_SYMTAB_SHNDX) {
-        return Err(UnbindError::unsupported(
-            "the object has a SHT_SYMTAB_SHNDX section (more than 65,279 sections)",
-        ));
+    let strtab = view.sections[symtab].link as usize;
+    if view.sections[strtab].sh_type != SHT_STRTAB {
+        return Err(UnbindError::malformed(format!(
+            "the symbol table's sh_link ({strtab}) is not a string table"
+        )));
     }
-    let strtab = view.linked_strtab(symtab)?.index;
-    let rel_of = rel_sections_of_code(view, symtab, &named)?;
+    let rel_of = rel_sections_of_code(view, &named)?;
 
-    // Existing relocations: valid symbols, and none sitting on a numeric call.
-    let mut existing_rels = BTreeMap::new();
-    for (&target, &rel) in &rel_of {
-        let entries = view.rels(rel)?;
-        for (i, r) in entries.iter().enumerate() {
-            if r.sym as usize >= view.symbols.len() {
-                return Err(UnbindError::malformed(format!(
-                    "relocation section {}: entry {i} refers to symbol {} of {}",
-                    view.sections[rel].name,
-                    r.sym,
-                    view.symbols.len()
+    // A numeric call that also has a relocation is not something clang makes.
+    for c in &named {
+        for r in view.relocations_for(c.call.section) {
+            if r.entries.iter().any(|x| x.offset == c.call.offset) {
+                return Err(UnbindError::unsupported(format!(
+                    "section {}, instruction {}: `call {}` already has a relocation in {}",
+                    view.section_name(c.call.section),
+                    c.call.insn_index(),
+                    c.call.id,
+                    view.section_name(r.section)
                 )));
             }
         }
-        if let Some(c) = named
-            .iter()
-            .find(|c| c.call.section == target && entries.iter().any(|r| r.offset == c.call.offset))
-        {
-            return Err(UnbindError::unsupported(format!(
-                "section {}, instruction {}: `call {}` already has a relocation in {}",
-                view.sections[target].name,
-                c.call.insn_index(),
-                c.call.id,
-                view.sections[rel].name
-            )));
-        }
-        existing_rels.insert(target, entries);
     }
 
     // Symbols: reuse an undefined global of the helper's name, else add one.
-    let mut strtab_strings = GrowingStrings::new(view.sections[strtab].data);
+    let mut strtab_strings = GrowingStrings::new(view.section_data(strtab));
     let mut shstrtab_strings =
-        (view.shstrndx != strtab).then(|| GrowingStrings::new(view.sections[view.shstrndx].data));
-    let mut sym_of: BTreeMap<String, u32> = BTreeMap::new();
-    let mut new_syms: Vec<Sym64<Endianness>> = Vec::new();
+        (view.shstrndx != strtab).then(|| GrowingStrings::new(view.section_data(view.shstrndx)));
+    let sym_entsize = view.sections[symtab].entsize.max(SYM_SIZE) as usize;
+    let mut sym_of: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut new_syms: Vec<u8> = Vec::new();
+    let mut symbols_added = 0;
     for c in &named {
-        if sym_of.contains_key(&c.name) {
+        if sym_of.contains_key(c.name.as_str()) {
             continue;
         }
-        let same_name = |s: &&super::view::Symbol| s.name == c.name.as_bytes();
-        if view
+        let mut same_name = view
             .symbols
             .iter()
-            .filter(same_name)
-            .any(|s| s.is_defined_global())
-        {
+            .filter(|s| s.name == c.name.as_bytes() && is_global(s));
+        if same_name.clone().any(|s| !s.is_undefined()) {
             return Err(UnbindError::NameTaken {
                 name: c.name.clone(),
-                section: view.sections[c.call.section].name.clone(),
+                section: view.section_name(c.call.section).into_owned(),
                 insn_index: c.call.insn_index(),
             });
         }
-        let reuse = view
-            .symbols
-            .iter()
-            .enumerate()
-            .skip(1)
-            .find(|(_, s)| s.name == c.name.as_bytes() && s.is_undefined_global());
-        let index = match reuse {
-            Some((i, _)) => i as u32,
+        let index = match same_name.next() {
+            Some(s) => s.index as u32,
             None => {
-                let index = (view.symbols.len() + new_syms.len()) as u32;
-                new_syms.push(Sym64 {
-                    st_name: U32::new(e, strtab_strings.offset_of(c.name.as_bytes())),
-                    st_info: object::elf::SymbolInfo((STB_GLOBAL << 4) | STT_NOTYPE),
-                    st_other: Default::default(),
-                    st_shndx: U16::new(e, Default::default()),
-                    st_value: U64::new(e, 0),
-                    st_size: U64::new(e, 0),
-                });
+                let index = (view.symbols.len() + symbols_added) as u32;
+                let name = strtab_strings.offset_of(c.name.as_bytes());
+                new_syms.extend(encode_extern_sym(e, name, sym_entsize));
+                symbols_added += 1;
                 index
             }
         };
-        sym_of.insert(c.name.clone(), index);
+        sym_of.insert(&c.name, index);
     }
 
     // Relocations: per code section, old entries plus new, sorted by offset
-    // (stable, so old entries keep their relative order) as clang writes them.
+    // (stable, so old entries keep their order) as clang writes them.
     let mut moved = Vec::new();
     let mut added = Vec::new();
-    let mut per_section: BTreeMap<usize, Vec<(u64, [u8; 16])>> = BTreeMap::new();
+    let mut per_section: BTreeMap<usize, Vec<&NamedCall>> = BTreeMap::new();
     for c in &named {
-        let entry = encode_rel(e, c.call.offset, sym_of[&c.name]);
-        per_section
-            .entry(c.call.section)
-            .or_default()
-            .push((c.call.offset, entry));
+        per_section.entry(c.call.section).or_default().push(c);
     }
     let mut rel_sections_added = 0;
-    for (target, new_entries) in per_section {
-        let mut entries: Vec<(u64, [u8; 16])> = Vec::new();
-        if let Some(&rel) = rel_of.get(&target) {
-            for (r, raw) in existing_rels[&target]
-                .iter()
-                .zip(view.sections[rel].data.chunks_exact(16))
-            {
-                let mut b = [0u8; 16];
-                b.copy_from_slice(raw);
-                entries.push((r.offset, b));
+    for (target, calls) in per_section {
+        let existing = rel_of.get(&target).copied();
+        let entsize = existing.map_or(REL_SIZE, |r| view.sections[r].entsize.max(REL_SIZE));
+        let entsize = entsize as usize;
+        let mut entries: Vec<(u64, Vec<u8>)> = Vec::new();
+        if let Some(rel) = existing {
+            let table = view.relocations.iter().find(|r| r.section == rel);
+            let raw = view.section_data(rel).chunks_exact(entsize);
+            for (r, bytes) in table.into_iter().flat_map(|t| &t.entries).zip(raw) {
+                entries.push((r.offset, bytes.to_vec()));
             }
         }
-        entries.extend(new_entries);
+        for c in calls {
+            let entry = encode_rel(e, c.call.offset, sym_of[c.name.as_str()], entsize);
+            entries.push((c.call.offset, entry));
+        }
         entries.sort_by_key(|(offset, _)| *offset);
-        let data: Vec<u8> = entries.iter().flat_map(|(_, b)| *b).collect();
-        match rel_of.get(&target) {
-            Some(&rel) => moved.push(Moved { index: rel, data }),
+        let data: Vec<u8> = entries.into_iter().flat_map(|(_, b)| b).collect();
+        match existing {
+            Some(rel) => moved.push(Moved { index: rel, data }),
             None => {
-                let name = format!(".rel{}", view.sections[target].name);
-                let name_off = match shstrtab_strings.as_mut() {
+                let name = format!(".rel{}", view.section_name(target));
+                let name = match shstrtab_strings.as_mut() {
                     Some(s) => s.offset_of(name.as_bytes()),
                     None => strtab_strings.offset_of(name.as_bytes()),
                 };
                 added.push(Added {
-                    header: SectionHeader64 {
-                        sh_name: U32::new(e, name_off),
-                        sh_type: U32::new(e, object::elf::SectionType(SHT_REL)),
-                        sh_flags: U64::new(e, object::elf::SectionFlags(SHF_INFO_LINK)),
-                        sh_addr: U64::new(e, 0),
-                        sh_offset: U64::new(e, 0),
-                        sh_size: U64::new(e, 0),
-                        sh_link: U32::new(e, symtab as u32),
-                        sh_info: U32::new(e, target as u32),
-                        sh_addralign: U64::new(e, 8),
-                        sh_entsize: U64::new(e, REL_SIZE),
+                    header: NewHeader {
+                        name,
+                        sh_type: SHT_REL,
+                        flags: SHF_INFO_LINK,
+                        link: symtab as u32,
+                        info: target as u32,
+                        addralign: 8,
+                        entsize: REL_SIZE,
                     },
                     data,
                 });
@@ -259,19 +236,19 @@ pub(crate) fn apply(
         }
     }
 
-    // BTF: extern FUNC entries for helper names it does not record yet.
+    // BTF: extern FUNC entries for helper names it does not record yet, in
+    // order of first call as clang records them.
     let mut notes = Vec::new();
     let mut btf_funcs_added = Vec::new();
     if opts.add_btf {
-        if let Some(btf_section) = view.sections.iter().find(|s| s.name == ".BTF") {
-            // In order of first call, as clang records them.
+        if let Some(btf_section) = view.section_by_name(".BTF") {
             let mut wanted: Vec<&str> = Vec::new();
             for c in &named {
                 if !wanted.contains(&c.name.as_str()) {
                     wanted.push(&c.name);
                 }
             }
-            match btf::add_extern_funcs(e, btf_section.data, &wanted) {
+            match btf::add_extern_funcs(e, view.section_data(btf_section.index), &wanted) {
                 Ok(Some(edit)) => {
                     btf_funcs_added = edit.added;
                     moved.push(Moved {
@@ -286,20 +263,26 @@ pub(crate) fn apply(
             }
         } else {
             notes.push(
-                "the object has no .BTF: loaders and libbpf's linker need BTF for extern \
-                 symbols, so bind it before loading or linking"
+                "the object has no .BTF: libbpf's linker (bpftool gen object) needs BTF for \
+                 extern symbols; bind the object before loading it"
                     .to_string(),
             );
         }
     }
 
-    if !new_syms.is_empty() {
-        let mut data = view.sections[symtab].data.to_vec();
-        data.extend_from_slice(object::pod::bytes_of_slice(&new_syms));
+    if symbols_added > 0 {
+        let mut data = view.section_data(symtab).to_vec();
+        data.extend_from_slice(&new_syms);
         moved.push(Moved {
             index: symtab,
             data,
         });
+        if let Some(shndx) = view.symtab_shndx {
+            // One extended section index (0: undefined) per new symbol.
+            let mut data = view.section_data(shndx).to_vec();
+            data.resize(data.len() + 4 * symbols_added, 0);
+            moved.push(Moved { index: shndx, data });
+        }
     }
     if let Some(data) = strtab_strings.grown() {
         moved.push(Moved {
@@ -314,25 +297,23 @@ pub(crate) fn apply(
         });
     }
 
-    let mut patched = view.data.to_vec();
+    let mut patched = view.data().to_vec();
     let mut unbound = Vec::with_capacity(named.len());
     for c in named {
-        let s = &view.sections[c.call.section];
-        let at = (s.offset + c.call.offset) as usize;
+        let at = view.sections[c.call.section].offset as usize + c.call.offset as usize;
         make_relocated_call(e, &mut patched[at..at + INSN_SIZE]);
         unbound.push(UnboundCall {
-            section: s.name.clone(),
+            section: view.section_name(c.call.section).into_owned(),
             insn_index: c.call.insn_index(),
             id: c.call.id,
             name: c.name,
         });
     }
 
-    let bytes = layout::write(view, patched, moved, added)?;
     Ok(UnbindOutput {
-        bytes,
+        bytes: layout::write(view, patched, moved, added),
         calls: unbound,
-        symbols_added: new_syms.len(),
+        symbols_added,
         rel_sections_added,
         btf_funcs_added,
         notes,

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use helper_bind::platform::{Platform, PlatformKind};
 use object::read::elf::ElfFile64;
 use object::{Endianness, Object, ObjectSection, ObjectSymbol, RelocationTarget};
 
@@ -18,14 +19,6 @@ pub fn manifest_dir() -> PathBuf {
 
 pub fn data_dir() -> PathBuf {
     manifest_dir().join("tests/data/unbind")
-}
-
-/// `shared/` beside the workspace (Windows fact tables).
-pub fn shared_dir() -> PathBuf {
-    match std::env::var_os("HELPER_BIND_SHARED") {
-        Some(p) => PathBuf::from(p),
-        None => manifest_dir().join("../../shared"),
-    }
 }
 
 /// Byte order to compile for.
@@ -137,86 +130,9 @@ pub fn compile(source: &str, target: Target, binding: Binding, btf: bool, dir: &
     std::fs::read(&out).unwrap()
 }
 
-/// Linux helper IDs as the installed libbpf numbers them.
-pub fn linux_table() -> BTreeMap<u32, String> {
-    let defs = std::fs::read_to_string("/usr/include/bpf/bpf_helper_defs.h")
-        .expect("libbpf-dev headers; run scripts/setup-test-env");
-    let table: BTreeMap<u32, String> = defs
-        .lines()
-        .filter_map(early_decl)
-        .map(|(_, name, _, id)| (id, name.to_string()))
-        .collect();
-    assert!(table.len() > 150, "bpf_helper_defs.h looks wrong");
-    table
-}
-
-/// Windows helpers: (id, scope sections, name); sections empty for general.
-pub fn windows_table() -> Vec<(u32, Vec<String>, String)> {
-    let path = shared_dir().join("platforms/windows.tsv");
-    let tsv = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (set HELPER_BIND_SHARED)", path.display()));
-    tsv.lines()
-        .skip(1)
-        .map(|l| {
-            let f: Vec<&str> = l.split('\t').collect();
-            let sections = if f[5] == "-" {
-                Vec::new()
-            } else {
-                f[5].split(',').map(str::to_string).collect()
-            };
-            (f[1].parse().unwrap(), sections, f[0].to_string())
-        })
-        .collect()
-}
-
-/// A test stand-in for the platform tables (D's `Platform` replaces it).
-pub struct TestNames {
-    pub platform: &'static str,
-    pub linux: BTreeMap<u32, String>,
-    pub windows: Vec<(u32, Vec<String>, String)>,
-}
-
-impl TestNames {
-    pub fn linux() -> Self {
-        TestNames {
-            platform: "linux",
-            linux: linux_table(),
-            windows: Vec::new(),
-        }
-    }
-    pub fn windows() -> Self {
-        TestNames {
-            platform: "windows",
-            linux: BTreeMap::new(),
-            windows: windows_table(),
-        }
-    }
-    pub fn lookup(&self, id: u32, section: &str) -> Option<&str> {
-        if self.platform == "linux" {
-            return self.linux.get(&id).map(String::as_str);
-        }
-        // General helpers by ID; program-type helpers through the longest
-        // registered section prefix.
-        if let Some((_, _, n)) = self
-            .windows
-            .iter()
-            .find(|(i, s, _)| *i == id && s.is_empty())
-        {
-            return Some(n);
-        }
-        self.windows
-            .iter()
-            .filter(|(i, _, _)| *i == id)
-            .filter_map(|(_, secs, n)| {
-                secs.iter()
-                    .filter(|p| section.starts_with(p.as_str()))
-                    .map(|p| p.len())
-                    .max()
-                    .map(|len| (len, n))
-            })
-            .max_by_key(|(len, _)| *len)
-            .map(|(_, n)| n.as_str())
-    }
+/// The built-in helper tables of `platform` (`linux` or `windows`).
+pub fn platform(name: &str) -> Platform {
+    Platform::builtin(name.parse::<PlatformKind>().expect("platform name"))
 }
 
 /// A relocation as the tests compare them.
