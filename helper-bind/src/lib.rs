@@ -4,11 +4,20 @@
 //! change, or every problem at once) → [`patch`] (in-place byte edits) → [`write`] (atomic output).
 #![warn(missing_docs)]
 
+pub mod bind;
+pub mod btf;
+pub mod classify;
 pub mod elf;
 pub mod error;
 pub mod insn;
+pub mod list;
+pub mod patch;
+pub mod plan;
 pub mod platform;
 pub mod synth;
 pub mod unbind;
+pub mod write;
 
+pub use bind::{bind, bind_file, BindFailure, BindReport, BoundCall};
 pub use error::{BindError, BindProblem, ElfError, ElfErrorKind, Error, Location};
+pub use plan::{BindOptions, HelperTable};

@@ -1,1 +1,274 @@
-fn main() {}
+//! `helper-bind` command line: a thin layer over the `helper_bind` library.
+//!
+//! Exit status: 0 success (including nothing to bind), 1 calls that cannot be bound, 2 bad
+//! input or usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use helper_bind::platform::{Platform, PlatformKind};
+use helper_bind::unbind::{unbind, HelperNames, UnbindError, UnbindOptions};
+use helper_bind::{bind_file, list, BindOptions, Error, HelperTable};
+
+/// Bind BPF helper calls declared by name (`extern` helpers) to a platform's helper IDs.
+///
+/// Without a subcommand: bind INPUT for --platform, in place or to -o OUT.
+#[derive(Parser)]
+#[command(
+    name = "helper-bind",
+    version,
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    bind: BindArgs,
+}
+
+#[derive(Args)]
+struct TableArgs {
+    /// Take Linux helper IDs from this include/uapi/linux/bpf.h instead of the built-in table.
+    #[arg(long, value_name = "BPF_H")]
+    uapi: Option<PathBuf>,
+    /// Add helpers from a BPF_HELPER header or a helper TSV (repeatable).
+    #[arg(long = "helpers", value_name = "FILE")]
+    helpers: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct BindArgs {
+    /// Target platform.
+    #[arg(long, value_name = "linux|windows", required = true)]
+    platform: Option<PlatformKind>,
+    /// Write here instead of rewriting INPUT in place.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    #[command(flatten)]
+    tables: TableArgs,
+    /// Leave calls to unknown externs for a later link instead of failing.
+    #[arg(long)]
+    allow_unresolved: bool,
+    /// The BPF object to bind.
+    #[arg(value_name = "INPUT.o", required = true)]
+    input: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List every call site and what it resolves to on each platform.
+    List {
+        /// Only this platform (default: every platform).
+        #[arg(long, value_name = "linux|windows")]
+        platform: Option<PlatformKind>,
+        /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        tables: TableArgs,
+        /// The BPF object.
+        #[arg(value_name = "INPUT.o")]
+        input: PathBuf,
+    },
+    /// Turn numeric helper calls back into calls bound by name (the inverse of binding).
+    Unbind {
+        /// The platform whose helper IDs the object uses.
+        #[arg(long, value_name = "linux|windows")]
+        from: PlatformKind,
+        /// Write here instead of rewriting INPUT in place.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// The BPF object.
+        #[arg(value_name = "INPUT.o")]
+        input: PathBuf,
+    },
+}
+
+/// An error with the exit status it maps to.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure {
+            code: e.exit_code() as u8,
+            error: e.into(),
+        }
+    }
+}
+
+fn usage(error: anyhow::Error) -> Failure {
+    Failure { code: 2, error }
+}
+
+fn platform(kind: PlatformKind, tables: &TableArgs) -> Result<Platform, Failure> {
+    let mut p = match (&tables.uapi, kind) {
+        (Some(path), PlatformKind::Linux) => {
+            Platform::from_uapi(path).map_err(|e| usage(e.into()))?
+        }
+        (Some(_), PlatformKind::Windows) => {
+            return Err(usage(anyhow::anyhow!(
+                "--uapi gives Linux helper IDs; it cannot be used with --platform windows"
+            )))
+        }
+        (None, kind) => Platform::builtin(kind),
+    };
+    for file in &tables.helpers {
+        p.add_helpers_file(file).map_err(|e| usage(e.into()))?;
+    }
+    Ok(p)
+}
+
+fn run_bind(args: BindArgs) -> Result<(), Failure> {
+    let (Some(kind), Some(input)) = (args.platform, args.input) else {
+        return Err(usage(anyhow::anyhow!(
+            "--platform and INPUT.o are required"
+        )));
+    };
+    let table = platform(kind, &args.tables)?;
+    let options = BindOptions {
+        allow_unresolved: args.allow_unresolved,
+    };
+    let report = bind_file(&input, args.output.as_deref(), &table, options)?;
+    for p in &report.left_unresolved {
+        eprintln!("{}: warning: left unbound: {p}", input.display());
+    }
+    eprintln!("{}: {}", input.display(), report.summary());
+    Ok(())
+}
+
+fn read(input: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(input).map_err(|source| {
+        Failure::from(Error::Io {
+            path: input.to_path_buf(),
+            action: "cannot read the input",
+            source,
+        })
+    })
+}
+
+fn run_list(
+    only: Option<PlatformKind>,
+    json: bool,
+    tables: &TableArgs,
+    input: &Path,
+) -> Result<(), Failure> {
+    let kinds: Vec<PlatformKind> = match only {
+        Some(k) => vec![k],
+        None => PlatformKind::ALL.to_vec(),
+    };
+    let mut platforms = Vec::new();
+    for k in kinds {
+        // --uapi only concerns Linux; other platforms use their built-in table.
+        let t = if k == PlatformKind::Linux || tables.uapi.is_none() {
+            platform(k, tables)?
+        } else {
+            platform(
+                k,
+                &TableArgs {
+                    uapi: None,
+                    helpers: tables.helpers.clone(),
+                },
+            )?
+        };
+        platforms.push((k.name(), t));
+    }
+    let refs: Vec<(&str, &dyn HelperTable)> = platforms
+        .iter()
+        .map(|(n, t)| (*n, t as &dyn HelperTable))
+        .collect();
+    let data = read(input)?;
+    let rows = list::list(&data, &refs).map_err(|source| {
+        Failure::from(Error::BadInput {
+            path: input.to_path_buf(),
+            source,
+        })
+    })?;
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&list::to_json(&rows)).unwrap_or_default()
+        );
+    } else if rows.is_empty() {
+        eprintln!("{}: no call instructions", input.display());
+    } else {
+        print!("{}", list::to_text(&rows));
+    }
+    Ok(())
+}
+
+/// Numeric IDs named through a platform table, for unbind.
+struct Names<'a>(&'a Platform);
+
+impl HelperNames for Names<'_> {
+    fn platform_name(&self) -> &str {
+        self.0.kind().name()
+    }
+    fn helper_name(&self, id: u32, section: &str) -> Option<&str> {
+        self.0.name_of_id(id, section)
+    }
+}
+
+fn run_unbind(from: PlatformKind, output: Option<PathBuf>, input: &Path) -> Result<(), Failure> {
+    let table = Platform::builtin(from);
+    let data = read(input)?;
+    let out = unbind(&data, &Names(&table), &UnbindOptions::default()).map_err(|e| {
+        let code = match e {
+            UnbindError::Malformed { .. } => 2,
+            _ => 1,
+        };
+        Failure {
+            code,
+            error: anyhow::Error::new(e).context(input.display().to_string()),
+        }
+    })?;
+    if !out.calls.is_empty() || output.is_some() {
+        let dest = output.as_deref().unwrap_or(input);
+        helper_bind::write::write_atomically(dest, &out.bytes, Some(input))?;
+    }
+    for note in &out.notes {
+        eprintln!("{}: note: {note}", input.display());
+    }
+    eprintln!("{}: {}", input.display(), out.summary());
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_bind(cli.bind),
+        Some(Command::List {
+            platform,
+            json,
+            tables,
+            input,
+        }) => run_list(platform, json, &tables, &input),
+        Some(Command::Unbind {
+            from,
+            output,
+            input,
+        }) => run_unbind(from, output, &input),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("helper-bind: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

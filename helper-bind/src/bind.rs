@@ -1,0 +1,155 @@
+//! The bind operation: bytes in, patched bytes out, or every reason why not.
+
+use std::path::Path;
+
+use crate::classify::classify;
+use crate::elf::ElfView;
+use crate::error::{BindError, BindProblem, ElfError, Error};
+use crate::patch::{apply, edits, PatchStats};
+use crate::plan::{plan, BindOptions, HelperTable};
+use crate::write::write_atomically;
+
+/// One call that was bound.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundCall {
+    /// Section name.
+    pub section: String,
+    /// Instruction index inside the section.
+    pub insn: usize,
+    /// The symbol name in the object.
+    pub name: String,
+    /// The helper's table name.
+    pub canonical: String,
+    /// Helper ID now in the instruction.
+    pub id: u32,
+}
+
+/// What a bind did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BindReport {
+    /// Every call bound, in section and instruction order.
+    pub bound: Vec<BoundCall>,
+    /// Relocations, symbols and BTF records changed.
+    pub stats: PatchStats,
+    /// Externs left for a later link (with `allow_unresolved`).
+    pub left_unresolved: Vec<BindProblem>,
+}
+
+impl BindReport {
+    /// Whether the object had nothing to bind (and so is unchanged).
+    pub fn is_noop(&self) -> bool {
+        self.bound.is_empty()
+    }
+
+    /// A one-line summary for people.
+    pub fn summary(&self) -> String {
+        if self.is_noop() {
+            return "nothing to bind: no helper call is bound by name; object unchanged".into();
+        }
+        let mut helpers: Vec<&str> = self.bound.iter().map(|b| b.canonical.as_str()).collect();
+        helpers.sort_unstable();
+        helpers.dedup();
+        format!(
+            "bound {} call(s) to {} helper(s); removed {} relocation(s) and {} symbol(s); made {} BTF FUNC(s) static",
+            self.bound.len(),
+            helpers.len(),
+            self.stats.relocations_removed,
+            self.stats.symbols_removed,
+            self.stats.btf_funcs_fixed
+        )
+    }
+}
+
+/// Why a bind of bytes failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BindFailure {
+    /// Not a readable BPF object.
+    BadInput(ElfError),
+    /// Readable, but some calls cannot be bound.
+    Bind(BindError),
+}
+
+impl std::fmt::Display for BindFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BindFailure::BadInput(e) => e.fmt(f),
+            BindFailure::Bind(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BindFailure {}
+
+impl BindFailure {
+    /// Attaches the file name.
+    pub fn at(self, path: &Path) -> Error {
+        match self {
+            BindFailure::BadInput(source) => Error::BadInput {
+                path: path.to_path_buf(),
+                source,
+            },
+            BindFailure::Bind(source) => Error::Bind {
+                path: path.to_path_buf(),
+                source,
+            },
+        }
+    }
+}
+
+/// Binds the object in `data` in place. On error `data` is unchanged.
+pub fn bind(
+    data: &mut [u8],
+    table: &dyn HelperTable,
+    options: BindOptions,
+) -> Result<BindReport, BindFailure> {
+    let (writes, report) = {
+        let view = ElfView::parse(data).map_err(BindFailure::BadInput)?;
+        let sites = classify(&view).map_err(BindFailure::BadInput)?;
+        let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
+        let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
+        let bound = plan
+            .bindings
+            .iter()
+            .map(|b| BoundCall {
+                section: view.section_name(b.section).into_owned(),
+                insn: b.insn,
+                name: b.name.clone(),
+                canonical: b.canonical.clone(),
+                id: b.id,
+            })
+            .collect();
+        (
+            writes,
+            BindReport {
+                bound,
+                stats,
+                left_unresolved: plan.left_unresolved,
+            },
+        )
+    };
+    apply(data, &writes);
+    Ok(report)
+}
+
+/// Binds `input` and writes the result to `output`, or back to `input` when `output` is
+/// `None`, atomically. Nothing is written on error. When there is nothing to bind, the input
+/// is left untouched (and copied to `output` if one is given).
+pub fn bind_file(
+    input: &Path,
+    output: Option<&Path>,
+    table: &dyn HelperTable,
+    options: BindOptions,
+) -> Result<BindReport, Error> {
+    let mut data = std::fs::read(input).map_err(|source| Error::Io {
+        path: input.to_path_buf(),
+        action: "cannot read the input",
+        source,
+    })?;
+    let report = bind(&mut data, table, options).map_err(|e| e.at(input))?;
+    match output {
+        Some(out) => write_atomically(out, &data, Some(input))?,
+        None if !report.is_noop() => write_atomically(input, &data, None)?,
+        None => {}
+    }
+    Ok(report)
+}

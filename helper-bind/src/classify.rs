@@ -1,0 +1,311 @@
+//! What each call instruction of an object is, independent of any platform.
+//!
+//! clang emits `call -1` (src_reg 1) with an `R_BPF_64_32` relocation for every extern function;
+//! only the relocation's symbol tells helpers, kfuncs and BPF functions apart:
+//! defined symbol → bpf-to-bpf call; undefined and listed in the BTF `.ksyms` DATASEC → kfunc;
+//! any other undefined symbol → extern, which a platform table may know as a helper.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::btf::Btf;
+use crate::elf::{ElfView, R_BPF_64_32};
+use crate::error::{ElfError, ElfErrorKind};
+use crate::insn::{Insn, CALL_HELPER, CALL_PSEUDO, INSN_SIZE, OP_CALL, OP_LD_IMM64};
+
+/// A relocation entry: index into [`ElfView::relocations`] and entry index within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RelocRef {
+    /// Index into `ElfView::relocations`.
+    pub table: usize,
+    /// Entry index inside that relocation section.
+    pub entry: usize,
+}
+
+/// What a call instruction calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallTarget {
+    /// A helper by number (`call N`, src_reg 0, no relocation).
+    Numeric {
+        /// The helper ID (the immediate).
+        id: u32,
+    },
+    /// A BPF function: a defined symbol, a section symbol, or a pc-relative call.
+    Local {
+        /// The relocation's symbol, if the call is relocated.
+        symbol: Option<usize>,
+    },
+    /// An undefined symbol listed in the BTF `.ksyms` DATASEC.
+    Kfunc {
+        /// Symbol index.
+        symbol: usize,
+        /// Symbol name.
+        name: String,
+    },
+    /// An undefined symbol that is not a kfunc: a helper declared by name, or something a
+    /// later link must resolve.
+    Extern {
+        /// Symbol index.
+        symbol: usize,
+        /// Symbol name.
+        name: String,
+    },
+    /// Anything else (for example src_reg 2, a kfunc call by BTF id).
+    Other,
+}
+
+/// One call instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallSite {
+    /// Section index of the code section.
+    pub section: usize,
+    /// Instruction index (byte offset / 8) inside the section.
+    pub insn: usize,
+    /// The decoded instruction.
+    pub raw: Insn,
+    /// The `R_BPF_64_32` relocation that patches it, if any.
+    pub reloc: Option<RelocRef>,
+    /// What it calls.
+    pub target: CallTarget,
+}
+
+/// Names of kfuncs and kernel symbols declared in the object's BTF `.ksyms` DATASEC.
+pub fn ksym_names(view: &ElfView) -> Result<HashSet<Vec<u8>>, ElfError> {
+    let Some(sec) = view.section_by_name(".BTF") else {
+        return Ok(HashSet::new());
+    };
+    let btf = Btf::parse(view.section_data(sec.index), view.endian)
+        .map_err(|what| ElfError::new(sec.location(0), ElfErrorKind::Btf { what }))?;
+    Ok(btf.ksyms().into_iter().map(<[u8]>::to_vec).collect())
+}
+
+/// Every call instruction of every code section, in section and instruction order.
+///
+/// Fails on an `R_BPF_64_32` relocation of a code section that is misaligned, outside the
+/// section, not on a call, or doubled, and on unreadable BTF.
+pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
+    let ksyms = ksym_names(view)?;
+    let mut sites = Vec::new();
+    for sec in view.sections.iter().filter(|s| s.is_code()) {
+        let code = view.section_data(sec.index);
+        let calls = call_relocations(view, sec.index)?;
+        let n = code.len() / INSN_SIZE;
+        let mut i = 0;
+        while i < n {
+            let raw = Insn::decode(view.endian, &code[i * INSN_SIZE..]);
+            if raw.code == OP_LD_IMM64 {
+                i += 2;
+                continue;
+            }
+            if raw.code == OP_CALL {
+                let reloc = calls.get(&((i * INSN_SIZE) as u64)).copied();
+                let target = match reloc {
+                    Some(r) => {
+                        let symbol = view.relocations[r.table].entries[r.entry].symbol as usize;
+                        let sym = &view.symbols[symbol];
+                        if !sym.is_undefined() {
+                            CallTarget::Local {
+                                symbol: Some(symbol),
+                            }
+                        } else if ksyms.contains(sym.name) {
+                            CallTarget::Kfunc {
+                                symbol,
+                                name: sym.name().into_owned(),
+                            }
+                        } else {
+                            CallTarget::Extern {
+                                symbol,
+                                name: sym.name().into_owned(),
+                            }
+                        }
+                    }
+                    None if raw.src == CALL_HELPER => CallTarget::Numeric { id: raw.imm as u32 },
+                    None if raw.src == CALL_PSEUDO => CallTarget::Local { symbol: None },
+                    None => CallTarget::Other,
+                };
+                sites.push(CallSite {
+                    section: sec.index,
+                    insn: i,
+                    raw,
+                    reloc,
+                    target,
+                });
+            }
+            i += 1;
+        }
+    }
+    Ok(sites)
+}
+
+/// `R_BPF_64_32` relocations of code section `target`, by byte offset, each checked to sit on
+/// a call instruction.
+fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocRef>, ElfError> {
+    let sec = &view.sections[target];
+    let code = view.section_data(target);
+    let mut map = HashMap::new();
+    for (table, rel) in view.relocations.iter().enumerate() {
+        if rel.target != target {
+            continue;
+        }
+        let rel_sec = &view.sections[rel.section];
+        for (entry, r) in rel.entries.iter().enumerate() {
+            if r.kind != R_BPF_64_32 {
+                continue;
+            }
+            let entry_loc = rel_sec.location(entry as u64 * rel.entsize);
+            if r.offset % INSN_SIZE as u64 != 0 || r.offset >= code.len() as u64 {
+                return Err(ElfError::new(
+                    entry_loc,
+                    ElfErrorKind::BadRelocationOffset {
+                        insn_offset: r.offset,
+                        section_size: sec.size,
+                    },
+                ));
+            }
+            let opcode = code[r.offset as usize];
+            if opcode != OP_CALL {
+                return Err(ElfError::new(
+                    sec.location(r.offset),
+                    ElfErrorKind::RelocationNotOnCall {
+                        insn_offset: r.offset,
+                        opcode,
+                        symbol: view.symbols[r.symbol as usize].name().into_owned(),
+                    },
+                ));
+            }
+            if map.insert(r.offset, RelocRef { table, entry }).is_some() {
+                return Err(ElfError::new(
+                    entry_loc,
+                    ElfErrorKind::DuplicateRelocation {
+                        insn_offset: r.offset,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elf::{Endian, R_BPF_64_64};
+    use crate::synth::{ObjectBuilder, GLOBAL_FUNC};
+
+    fn call(endian: Endian, src: u8, imm: i32) -> [u8; 8] {
+        Insn {
+            code: OP_CALL,
+            dst: 0,
+            src,
+            off: 0,
+            imm,
+        }
+        .encode(endian)
+    }
+
+    #[test]
+    fn sorts_calls_into_kinds() {
+        for e in [Endian::Little, Endian::Big] {
+            let mut b = ObjectBuilder::new(e);
+            let ld = Insn {
+                code: OP_LD_IMM64,
+                dst: 1,
+                src: 0,
+                off: 0,
+                imm: 0,
+            }
+            .encode(e);
+            let text = b.code_section(
+                "xdp",
+                &[
+                    call(e, 1, -1), // 0 extern helper
+                    call(e, 0, 7),  // 1 numeric
+                    call(e, 1, -1), // 2 local via symbol
+                    call(e, 1, 3),  // 3 pc-relative local
+                    ld,             // 4..5 ld_imm64 (map)
+                    [0; 8],
+                    call(e, 2, 99), // 6 other
+                    [0x95, 0, 0, 0, 0, 0, 0, 0],
+                ],
+            );
+            let helper = b.undefined("bpf_map_lookup_elem");
+            let func = b.symbol("f", GLOBAL_FUNC, text as u16, 56, 8);
+            let map = b.undefined("some_map");
+            b.reloc(text, 0, helper, R_BPF_64_32);
+            b.reloc(text, 16, func, R_BPF_64_32);
+            b.reloc(text, 32, map, R_BPF_64_64);
+            let obj = b.build();
+            let view = ElfView::parse(&obj).unwrap();
+            let sites = classify(&view).unwrap();
+            let targets: Vec<_> = sites.iter().map(|s| (s.insn, s.target.clone())).collect();
+            assert_eq!(
+                targets,
+                vec![
+                    (
+                        0,
+                        CallTarget::Extern {
+                            symbol: helper,
+                            name: "bpf_map_lookup_elem".into()
+                        }
+                    ),
+                    (1, CallTarget::Numeric { id: 7 }),
+                    (2, CallTarget::Local { symbol: Some(func) }),
+                    (3, CallTarget::Local { symbol: None }),
+                    (6, CallTarget::Other),
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn relocation_not_on_call_is_an_error_naming_the_section() {
+        let mut b = ObjectBuilder::new(Endian::Little);
+        let text = b.code_section("tc", &[[0xb7, 1, 0, 0, 0, 0, 0, 0]]);
+        let s = b.undefined("bpf_ktime_get_ns");
+        b.reloc(text, 0, s, R_BPF_64_32);
+        let obj = b.build();
+        let e = classify(&ElfView::parse(&obj).unwrap()).unwrap_err();
+        assert!(matches!(
+            e.kind,
+            ElfErrorKind::RelocationNotOnCall { opcode: 0xb7, .. }
+        ));
+        assert!(e.to_string().contains("`tc`"), "{e}");
+    }
+
+    #[test]
+    fn misaligned_outside_and_duplicate_relocations_are_errors() {
+        for (offset, twice) in [(4u64, false), (8, false), (0, true)] {
+            let mut b = ObjectBuilder::new(Endian::Little);
+            let text = b.code_section("tc", &[call(Endian::Little, 1, -1)]);
+            let s = b.undefined("bpf_ktime_get_ns");
+            b.reloc(text, offset, s, R_BPF_64_32);
+            if twice {
+                b.reloc(text, offset, s, R_BPF_64_32);
+            }
+            let obj = b.build();
+            let e = classify(&ElfView::parse(&obj).unwrap()).unwrap_err();
+            if twice {
+                assert!(
+                    matches!(e.kind, ElfErrorKind::DuplicateRelocation { .. }),
+                    "{e}"
+                );
+            } else {
+                assert!(
+                    matches!(e.kind, ElfErrorKind::BadRelocationOffset { .. }),
+                    "{e}"
+                );
+            }
+            assert!(e.to_string().contains(".reltc"), "{e}");
+        }
+    }
+
+    #[test]
+    fn relocations_outside_code_are_ignored() {
+        let mut b = ObjectBuilder::new(Endian::Little);
+        b.code_section("tc", &[[0x95, 0, 0, 0, 0, 0, 0, 0]]);
+        let dbg = b.section(".debug_info", 1, 0, vec![0; 16]);
+        let s = b.undefined("bpf_ktime_get_ns");
+        b.reloc(dbg, 3, s, R_BPF_64_32);
+        let obj = b.build();
+        assert!(classify(&ElfView::parse(&obj).unwrap()).unwrap().is_empty());
+    }
+}

@@ -1,0 +1,180 @@
+//! `list`: every call site of an object and what it resolves to on each platform.
+
+use crate::classify::{classify, CallTarget};
+use crate::elf::ElfView;
+use crate::error::{BindProblem, ElfError};
+use crate::plan::{resolve_site, FlowCache, HelperTable, Outcome};
+
+/// One call site with its resolution per platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRow {
+    /// Section name.
+    pub section: String,
+    /// Instruction index in the section.
+    pub insn: usize,
+    /// `extern`, `numeric`, `local`, `kfunc` or `other`.
+    pub kind: &'static str,
+    /// The called symbol's name, when the call is relocated.
+    pub name: Option<String>,
+    /// The immediate of a numeric call.
+    pub id: Option<u32>,
+    /// `(platform name, outcome)` per requested platform.
+    pub platforms: Vec<(String, Outcome)>,
+}
+
+/// Lists every call of the object in `data`, resolved on each of `tables`.
+pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<ListRow>, ElfError> {
+    let view = ElfView::parse(data)?;
+    let sites = classify(&view)?;
+    let mut flows: Vec<FlowCache> = tables.iter().map(|_| FlowCache::default()).collect();
+    let mut rows = Vec::with_capacity(sites.len());
+    for site in &sites {
+        let (kind, name, id) = match &site.target {
+            CallTarget::Numeric { id } => ("numeric", None, Some(*id)),
+            CallTarget::Local { symbol } => ("local", symbol.map(|s| local_name(&view, s)), None),
+            CallTarget::Kfunc { name, .. } => ("kfunc", Some(name.clone()), None),
+            CallTarget::Extern { name, .. } => ("extern", Some(name.clone()), None),
+            CallTarget::Other => ("other", None, Some(site.raw.imm as u32)),
+        };
+        let platforms = tables
+            .iter()
+            .zip(flows.iter_mut())
+            .map(|((pname, table), flow)| {
+                (pname.to_string(), resolve_site(&view, site, *table, flow))
+            })
+            .collect();
+        rows.push(ListRow {
+            section: view.section_name(site.section).into_owned(),
+            insn: site.insn,
+            kind,
+            name,
+            id,
+            platforms,
+        });
+    }
+    Ok(rows)
+}
+
+/// A defined symbol's name; a section symbol (which has none) is named after its section.
+fn local_name(view: &ElfView, symbol: usize) -> String {
+    let s = &view.symbols[symbol];
+    if s.name.is_empty() {
+        return view.section_name(s.shndx as usize).into_owned();
+    }
+    s.name().into_owned()
+}
+
+/// Short human text for an outcome.
+pub fn describe(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Bind { id, canonical } => format!("{id} ({canonical})"),
+        Outcome::Numeric { id, name: Some(n) } => format!("{id} ({n})"),
+        Outcome::Numeric { id, name: None } => format!("{id} (no such helper here)"),
+        Outcome::Local => "bpf-to-bpf call, left alone".into(),
+        Outcome::Kfunc => "kfunc, left alone".into(),
+        Outcome::Other => "left alone".into(),
+        Outcome::Problem(BindProblem::Unresolved {
+            suggestion: Some(s),
+            ..
+        }) => {
+            format!("unresolved (did you mean {s}?)")
+        }
+        Outcome::Problem(BindProblem::Unresolved { .. }) => "unresolved".into(),
+        Outcome::Problem(BindProblem::WrongProgramType { needs, .. }) => {
+            format!("only for program type {}", needs.join(", "))
+        }
+        Outcome::Problem(BindProblem::UnknownArity { reason, .. }) => {
+            format!("argument count unknown: {reason}")
+        }
+    }
+}
+
+/// Machine-readable status word for an outcome.
+pub fn status(outcome: &Outcome) -> &'static str {
+    match outcome {
+        Outcome::Bind { .. } => "binds",
+        Outcome::Numeric { name: Some(_), .. } => "numeric",
+        Outcome::Numeric { name: None, .. } => "unknown-id",
+        Outcome::Local => "local",
+        Outcome::Kfunc => "kfunc",
+        Outcome::Other => "other",
+        Outcome::Problem(BindProblem::Unresolved { .. }) => "unresolved",
+        Outcome::Problem(BindProblem::WrongProgramType { .. }) => "wrong-program-type",
+        Outcome::Problem(BindProblem::UnknownArity { .. }) => "unknown-arity",
+    }
+}
+
+/// Rows as JSON: an array of objects with `section`, `insn`, `kind`, `name`, `id` and
+/// `platforms: {name: {status, id, helper, detail}}`.
+pub fn to_json(rows: &[ListRow]) -> serde_json::Value {
+    use serde_json::{json, Map, Value};
+    Value::Array(
+        rows.iter()
+            .map(|r| {
+                let mut platforms = Map::new();
+                for (p, o) in &r.platforms {
+                    let (id, helper) = match o {
+                        Outcome::Bind { id, canonical } => (Some(*id), Some(canonical.clone())),
+                        Outcome::Numeric { id, name } => (Some(*id), name.clone()),
+                        _ => (None, None),
+                    };
+                    platforms.insert(
+                        p.clone(),
+                        json!({ "status": status(o), "id": id, "helper": helper, "detail": describe(o) }),
+                    );
+                }
+                json!({
+                    "section": r.section, "insn": r.insn, "kind": r.kind,
+                    "name": r.name, "id": r.id, "platforms": platforms,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Rows as an aligned text table.
+pub fn to_text(rows: &[ListRow]) -> String {
+    let mut header = vec!["SECTION".to_string(), "INSN".into(), "CALL".into()];
+    if let Some(r) = rows.first() {
+        header.extend(r.platforms.iter().map(|(p, _)| p.to_uppercase()));
+    }
+    let mut table = vec![header];
+    for r in rows {
+        let call = match (&r.name, r.id) {
+            (Some(n), _) => format!("{n} [{}]", r.kind),
+            (None, Some(id)) => format!("call {id} [{}]", r.kind),
+            (None, None) => format!("[{}]", r.kind),
+        };
+        let mut line = vec![r.section.clone(), r.insn.to_string(), call];
+        line.extend(r.platforms.iter().map(|(_, o)| describe(o)));
+        table.push(line);
+    }
+    let cols = table.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            table
+                .iter()
+                .filter_map(|l| l.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for line in &table {
+        let cells: Vec<String> = line
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                if c + 1 == line.len() {
+                    s.clone()
+                } else {
+                    format!("{s:<w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,305 @@
+//! Turns a [`Plan`] into in-place byte edits of the object.
+//!
+//! Every section keeps its offset; only these bytes change:
+//! * each bound call: src_reg → 0, imm → helper ID;
+//! * relocation sections: bound entries removed (the rest keep their order), symbol indices
+//!   renumbered, `sh_size` shrunk, the freed tail zeroed;
+//! * `.symtab` (and `SHT_SYMTAB_SHNDX`): dropped symbols removed the same way, `sh_info`
+//!   (first global) recomputed;
+//! * section groups' signature symbol and `.llvm_addrsig`'s ULEB128 symbol list renumbered;
+//! * BTF of the removed helpers made loadable ([`crate::btf`]).
+//!
+//! The edits are computed from the read-only view first and applied afterwards, so the file is
+//! read once into one buffer and patched there.
+
+use std::collections::HashSet;
+
+use crate::btf::Btf;
+use crate::elf::{ElfView, Section, SHT_GROUP, SHT_LLVM_ADDRSIG};
+use crate::error::{ElfError, ElfErrorKind};
+use crate::insn::{bind_call, INSN_SIZE};
+use crate::plan::Plan;
+use crate::synth::uleb128;
+
+/// Write `bytes` at file offset `offset`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// File offset.
+    pub offset: usize,
+    /// New bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Counts of what the edits change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PatchStats {
+    /// Relocation entries removed.
+    pub relocations_removed: usize,
+    /// Symbols removed.
+    pub symbols_removed: usize,
+    /// BTF FUNC records made static.
+    pub btf_funcs_fixed: usize,
+}
+
+/// Index remapping after removing some symbols.
+struct Renumber {
+    /// `new[old]`; `u32::MAX` for removed symbols.
+    new: Vec<u32>,
+    /// Smallest removed index (indices below it keep their number).
+    first_dropped: usize,
+}
+
+impl Renumber {
+    fn new(count: usize, dropped: &[usize]) -> Self {
+        let mut new = Vec::with_capacity(count);
+        let mut next = 0u32;
+        let mut d = dropped.iter().peekable();
+        for i in 0..count {
+            if d.peek() == Some(&&i) {
+                d.next();
+                new.push(u32::MAX);
+            } else {
+                new.push(next);
+                next += 1;
+            }
+        }
+        Renumber {
+            new,
+            first_dropped: dropped.first().copied().unwrap_or(count),
+        }
+    }
+
+    fn is_dropped(&self, i: usize) -> bool {
+        self.new.get(i) == Some(&u32::MAX)
+    }
+
+    fn changes(&self, i: usize) -> bool {
+        i >= self.first_dropped
+    }
+}
+
+/// Replaces section `s`'s data with `content` followed by zeros up to its old size, and sets
+/// `sh_size` to the content length.
+fn shrink_section(view: &ElfView, s: &Section, mut content: Vec<u8>, out: &mut Vec<Write>) {
+    let new_size = content.len() as u64;
+    content.resize(s.size as usize, 0);
+    out.push(Write {
+        offset: s.offset as usize,
+        bytes: content,
+    });
+    if new_size != s.size {
+        out.push(Write {
+            offset: s.size_field_offset(),
+            bytes: view.endian.u64_bytes(new_size).to_vec(),
+        });
+    }
+}
+
+/// The edits that carry out `plan` on the object `view` describes.
+pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), ElfError> {
+    let endian = view.endian;
+    let data = view.data();
+    let mut out = Vec::new();
+    let mut stats = PatchStats::default();
+
+    for b in &plan.bindings {
+        let at = view.sections[b.section].offset as usize + b.insn * INSN_SIZE;
+        let mut insn = data[at..at + INSN_SIZE].to_vec();
+        bind_call(endian, &mut insn, b.id);
+        out.push(Write {
+            offset: at,
+            bytes: insn,
+        });
+    }
+
+    let renumber = Renumber::new(view.symbols.len(), &plan.drop_symbols);
+    let mut dropped_relocs: Vec<HashSet<usize>> = vec![HashSet::new(); view.relocations.len()];
+    for b in &plan.bindings {
+        dropped_relocs[b.reloc.table].insert(b.reloc.entry);
+    }
+
+    for (t, rel) in view.relocations.iter().enumerate() {
+        let drops = &dropped_relocs[t];
+        let renumbers = rel
+            .entries
+            .iter()
+            .any(|r| renumber.changes(r.symbol as usize));
+        if drops.is_empty() && !renumbers {
+            continue;
+        }
+        let sec = &view.sections[rel.section];
+        let raw = view.section_data(rel.section);
+        let entsize = rel.entsize as usize;
+        let mut content = Vec::with_capacity(raw.len());
+        for (i, r) in rel.entries.iter().enumerate() {
+            if drops.contains(&i) {
+                stats.relocations_removed += 1;
+                continue;
+            }
+            let start = content.len();
+            content.extend_from_slice(&raw[i * entsize..(i + 1) * entsize]);
+            let new_symbol = renumber.new[r.symbol as usize];
+            let info = (u64::from(new_symbol) << 32) | u64::from(r.kind);
+            content[start + 8..start + 16].copy_from_slice(&endian.u64_bytes(info));
+        }
+        shrink_section(view, sec, content, &mut out);
+    }
+
+    if !plan.drop_symbols.is_empty() {
+        if let Some(symtab) = view.symtab {
+            let sec = &view.sections[symtab];
+            let entsize = (sec.size / view.symbols.len().max(1) as u64) as usize;
+            let raw = view.section_data(symtab);
+            let mut content = Vec::with_capacity(raw.len());
+            for i in 0..view.symbols.len() {
+                if !renumber.is_dropped(i) {
+                    content.extend_from_slice(&raw[i * entsize..(i + 1) * entsize]);
+                }
+            }
+            stats.symbols_removed = plan.drop_symbols.len();
+            shrink_section(view, sec, content, &mut out);
+            let first_global = sec.info as usize;
+            let kept_locals = (0..first_global.min(view.symbols.len()))
+                .filter(|&i| !renumber.is_dropped(i))
+                .count();
+            if kept_locals != first_global {
+                out.push(Write {
+                    offset: sec.info_field_offset(),
+                    bytes: endian.u32_bytes(kept_locals as u32).to_vec(),
+                });
+            }
+        }
+        if let Some(shndx) = view.symtab_shndx {
+            let sec = &view.sections[shndx];
+            let raw = view.section_data(shndx);
+            let mut content = Vec::with_capacity(raw.len());
+            for (i, chunk) in raw.chunks_exact(4).enumerate() {
+                if !renumber.is_dropped(i) {
+                    content.extend_from_slice(chunk);
+                }
+            }
+            shrink_section(view, sec, content, &mut out);
+        }
+        for sec in view.sections.iter().filter(|s| s.sh_type == SHT_GROUP) {
+            let old = sec.info as usize;
+            if renumber.changes(old) && !renumber.is_dropped(old) && old < renumber.new.len() {
+                out.push(Write {
+                    offset: sec.info_field_offset(),
+                    bytes: endian.u32_bytes(renumber.new[old]).to_vec(),
+                });
+            }
+        }
+        for sec in view
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_LLVM_ADDRSIG)
+        {
+            let raw = view.section_data(sec.index);
+            let old = decode_addrsig(raw).map_err(|(at, what)| {
+                ElfError::new(sec.location(at as u64), ElfErrorKind::Malformed { what })
+            })?;
+            let mut content = Vec::with_capacity(raw.len());
+            for index in old {
+                let Some(&new) = renumber.new.get(index as usize) else {
+                    // Not a symbol of this table: keep the entry as it is.
+                    uleb128(&mut content, index);
+                    continue;
+                };
+                if new != u32::MAX {
+                    uleb128(&mut content, u64::from(new));
+                }
+            }
+            if content != raw {
+                shrink_section(view, sec, content, &mut out);
+            }
+        }
+        if let Some(sec) = view.section_by_name(".BTF") {
+            let btf = Btf::parse(view.section_data(sec.index), endian)
+                .map_err(|what| ElfError::new(sec.location(0), ElfErrorKind::Btf { what }))?;
+            let names: HashSet<&[u8]> = plan
+                .drop_symbols
+                .iter()
+                .map(|&i| view.symbols[i].name)
+                .collect();
+            let (fixes, funcs) = btf.fix_extern_funcs(&names);
+            stats.btf_funcs_fixed = funcs;
+            for e in fixes {
+                out.push(Write {
+                    offset: sec.offset as usize + e.offset,
+                    bytes: endian.u32_bytes(e.value).to_vec(),
+                });
+            }
+        }
+    }
+    Ok((out, stats))
+}
+
+/// Decodes a ULEB128 list; on error, the byte offset and what is wrong.
+fn decode_addrsig(raw: &[u8]) -> Result<Vec<u64>, (usize, String)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let start = i;
+        let mut value = 0u64;
+        let mut shift = 0;
+        loop {
+            let Some(&b) = raw.get(i) else {
+                return Err((
+                    start,
+                    "ULEB128 symbol index runs past the end of .llvm_addrsig".into(),
+                ));
+            };
+            i += 1;
+            if shift >= 64 {
+                return Err((
+                    start,
+                    "ULEB128 symbol index in .llvm_addrsig is too long".into(),
+                ));
+            }
+            value |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        out.push(value);
+    }
+    Ok(out)
+}
+
+/// Applies `writes` to `buf` (offsets come from a view of the same bytes).
+pub fn apply(buf: &mut [u8], writes: &[Write]) {
+    for w in writes {
+        buf[w.offset..w.offset + w.bytes.len()].copy_from_slice(&w.bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addrsig_round_trip_and_errors() {
+        let mut raw = Vec::new();
+        for v in [1u64, 200, 3] {
+            uleb128(&mut raw, v);
+        }
+        assert_eq!(decode_addrsig(&raw).unwrap(), vec![1, 200, 3]);
+        assert!(decode_addrsig(&[0x80])
+            .unwrap_err()
+            .1
+            .contains("past the end"));
+        assert!(decode_addrsig(&[0xff; 11])
+            .unwrap_err()
+            .1
+            .contains("too long"));
+    }
+
+    #[test]
+    fn renumber_skips_dropped() {
+        let r = Renumber::new(6, &[2, 4]);
+        assert_eq!(r.new, vec![0, 1, u32::MAX, 2, u32::MAX, 3]);
+        assert!(!r.changes(1));
+        assert!(r.changes(3));
+    }
+}

@@ -1,0 +1,548 @@
+//! Decides, for every call site, what binding does with it, and collects every problem at
+//! once instead of stopping at the first.
+//!
+//! The platform side is the [`HelperTable`] trait (implemented for
+//! [`Platform`](crate::platform::Platform)), so the rules here are tested against small
+//! hand-made tables too.
+
+use std::collections::HashMap;
+
+use crate::classify::{CallSite, CallTarget, RelocRef};
+use crate::elf::{ElfView, SHT_GROUP};
+use crate::error::{BindError, BindProblem};
+use crate::insn::{Flow, INSN_SIZE};
+use crate::platform::{Platform, Resolution};
+
+/// What binding needs from a platform's helper table.
+pub trait HelperTable {
+    /// What calling `name` from section `section` binds to.
+    fn resolve(&self, name: &str, section: &str) -> Resolution<'_>;
+    /// Every name `resolve` knows (for "did you mean").
+    fn names(&self) -> Vec<&str>;
+    /// The helper a numeric call `id` in `section` calls.
+    fn name_of_id(&self, id: u32, section: &str) -> Option<&str>;
+}
+
+impl HelperTable for Platform {
+    fn resolve(&self, name: &str, section: &str) -> Resolution<'_> {
+        Platform::resolve(self, name, section)
+    }
+    fn names(&self) -> Vec<&str> {
+        self.helper_names().collect()
+    }
+    fn name_of_id(&self, id: u32, section: &str) -> Option<&str> {
+        Platform::name_of_id(self, id, section)
+    }
+}
+
+/// Options of a bind.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct BindOptions {
+    /// Leave undefined call targets that are no helper (and no kfunc) for a later link instead
+    /// of failing. Helpers outside their program type and unknowable printk arities still fail.
+    pub allow_unresolved: bool,
+}
+
+/// What happens to one call site on one platform.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A name-bound helper call: becomes `call id`.
+    Bind {
+        /// Helper ID.
+        id: u32,
+        /// The helper's table name (differs from the symbol for aliases and printk arities).
+        canonical: String,
+    },
+    /// Already numeric; `name` is the helper it calls there, if the platform knows the ID.
+    Numeric {
+        /// Helper ID.
+        id: u32,
+        /// Helper name on this platform.
+        name: Option<String>,
+    },
+    /// A bpf-to-bpf call: left alone.
+    Local,
+    /// A kfunc: left alone (libbpf resolves it at load time).
+    Kfunc,
+    /// Something else left alone (e.g. a call by BTF id).
+    Other,
+    /// Cannot be bound.
+    Problem(BindProblem),
+}
+
+/// One call that binding rewrites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    /// Code section index.
+    pub section: usize,
+    /// Instruction index.
+    pub insn: usize,
+    /// The relocation to remove.
+    pub reloc: RelocRef,
+    /// The relocation's symbol.
+    pub symbol: usize,
+    /// The symbol name as written in the program.
+    pub name: String,
+    /// Helper ID.
+    pub id: u32,
+    /// The helper's table name.
+    pub canonical: String,
+}
+
+/// Everything a bind changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Calls to rewrite, in section and instruction order.
+    pub bindings: Vec<Binding>,
+    /// Undefined symbols no relocation refers to after binding (to remove), ascending.
+    pub drop_symbols: Vec<usize>,
+    /// Unresolved externs left for a later link (`allow_unresolved`).
+    pub left_unresolved: Vec<BindProblem>,
+}
+
+/// Per-section control-flow facts, computed on first use.
+#[derive(Default)]
+pub struct FlowCache {
+    flows: HashMap<usize, Flow>,
+}
+
+impl FlowCache {
+    fn get(&mut self, view: &ElfView, section: usize) -> &Flow {
+        self.flows.entry(section).or_insert_with(|| {
+            // Function symbols of the section start blocks: nothing flows in from above.
+            let entries = view
+                .symbols
+                .iter()
+                .filter(|s| s.shndx as usize == section && s.kind() == 2)
+                .map(|s| (s.value / INSN_SIZE as u64) as usize);
+            Flow::new(view.endian, view.section_data(section), entries)
+        })
+    }
+}
+
+/// What happens to `site` on the platform of `table`.
+pub fn resolve_site(
+    view: &ElfView,
+    site: &CallSite,
+    table: &dyn HelperTable,
+    flows: &mut FlowCache,
+) -> Outcome {
+    let section = view.section_name(site.section);
+    match &site.target {
+        CallTarget::Numeric { id } => Outcome::Numeric {
+            id: *id,
+            name: table.name_of_id(*id, &section).map(str::to_string),
+        },
+        CallTarget::Local { .. } => Outcome::Local,
+        CallTarget::Kfunc { .. } => Outcome::Kfunc,
+        CallTarget::Other => Outcome::Other,
+        CallTarget::Extern { name, .. } => {
+            match table.resolve(name, &section) {
+                Resolution::Helper { id, canonical } => Outcome::Bind {
+                    id,
+                    canonical: canonical.to_string(),
+                },
+                Resolution::WrongProgramType { needs } => {
+                    Outcome::Problem(BindProblem::WrongProgramType {
+                        name: name.clone(),
+                        section: section.into_owned(),
+                        insn: site.insn,
+                        needs,
+                    })
+                }
+                Resolution::ByArity(choices) => {
+                    let flow = flows.get(view, site.section);
+                    let scan =
+                        flow.args_before(view.endian, view.section_data(site.section), site.insn);
+                    let problem = |reason: String| {
+                        Outcome::Problem(BindProblem::UnknownArity {
+                            name: name.clone(),
+                            section: section.to_string(),
+                            insn: site.insn,
+                            reason,
+                        })
+                    };
+                    let set: Vec<String> = (1..=5)
+                        .filter(|r| scan.set[r - 1])
+                        .map(|r| format!("r{r}"))
+                        .collect();
+                    match scan.contiguous_count() {
+                        None => problem(format!(
+                            "the registers set before it in its basic block are {}, not r1..rN",
+                            set.join(", ")
+                        )),
+                        Some(n) if n < 2 => problem(format!(
+                        "fmt and fmt_size (r1, r2) are not both set in its basic block (set: {})",
+                        if set.is_empty() { "none".to_string() } else { set.join(", ") }
+                    )),
+                        Some(n) => match choices.iter().find(|(arity, _)| *arity == n) {
+                            Some(&(_, id)) => Outcome::Bind {
+                                id,
+                                canonical: table
+                                    .name_of_id(id, &section)
+                                    .map_or_else(|| format!("{name}{n}"), str::to_string),
+                            },
+                            None => problem(format!(
+                                "{n} arguments, but this platform has printk helpers only for {}",
+                                choices
+                                    .iter()
+                                    .map(|(a, _)| a.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        },
+                    }
+                }
+                Resolution::Unknown => Outcome::Problem(BindProblem::Unresolved {
+                    name: name.clone(),
+                    section: section.into_owned(),
+                    insn: site.insn,
+                    suggestion: suggest(name, &table.names()),
+                }),
+            }
+        }
+    }
+}
+
+/// The known name closest to `name`, if it is close enough to be a likely typo.
+///
+/// Damerau-Levenshtein (transpositions count once) over the names; accepted when the distance
+/// is at most a third of the name's length (at least 1): catches `bpf_map_lookup_elm` and
+/// `bpf_ktime_get_sn` without suggesting something unrelated for `my_function`.
+pub fn suggest(name: &str, names: &[&str]) -> Option<String> {
+    let limit = (name.chars().count() / 3).max(1);
+    names
+        .iter()
+        .map(|n| (strsim::damerau_levenshtein(name, n), *n))
+        .filter(|&(d, _)| d <= limit)
+        .min()
+        .map(|(_, n)| n.to_string())
+}
+
+/// Plans binding every call of `sites` with `table`: the calls to rewrite and the symbols that
+/// become unused, or every problem.
+pub fn plan(
+    view: &ElfView,
+    sites: &[CallSite],
+    table: &dyn HelperTable,
+    options: BindOptions,
+) -> Result<Plan, BindError> {
+    let mut flows = FlowCache::default();
+    let mut out = Plan::default();
+    let mut problems = Vec::new();
+    for site in sites {
+        // Extern targets always come with their relocation.
+        let (CallTarget::Extern { symbol, name }, Some(reloc)) = (&site.target, site.reloc) else {
+            continue;
+        };
+        match resolve_site(view, site, table, &mut flows) {
+            Outcome::Bind { id, canonical } => out.bindings.push(Binding {
+                section: site.section,
+                insn: site.insn,
+                reloc,
+                symbol: *symbol,
+                name: name.clone(),
+                id,
+                canonical,
+            }),
+            Outcome::Problem(p @ BindProblem::Unresolved { .. }) if options.allow_unresolved => {
+                out.left_unresolved.push(p)
+            }
+            Outcome::Problem(p) => problems.push(p),
+            _ => {}
+        }
+    }
+    if !problems.is_empty() {
+        return Err(BindError { problems });
+    }
+    out.drop_symbols = unused_after(view, &out.bindings);
+    Ok(out)
+}
+
+/// Symbols of `bindings` that no relocation (nor section group) refers to once the bound
+/// relocations are gone.
+fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
+    let mut refs = vec![0usize; view.symbols.len()];
+    for rel in &view.relocations {
+        for r in &rel.entries {
+            refs[r.symbol as usize] += 1;
+        }
+    }
+    for s in view.sections.iter().filter(|s| s.sh_type == SHT_GROUP) {
+        if let Some(n) = refs.get_mut(s.info as usize) {
+            *n += 1;
+        }
+    }
+    for b in bindings {
+        refs[b.symbol] -= 1;
+    }
+    let mut drop: Vec<usize> = bindings
+        .iter()
+        .map(|b| b.symbol)
+        .filter(|&s| refs[s] == 0 && s != 0)
+        .collect();
+    drop.sort_unstable();
+    drop.dedup();
+    drop
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::classify::classify;
+    use crate::elf::{Endian, R_BPF_64_32};
+    use crate::insn::{Insn, OP_CALL};
+    use crate::synth::ObjectBuilder;
+
+    /// A small table: Linux-like general helpers, one Windows-like xdp-only helper, printk by
+    /// arity when `arity` is set, and one alias.
+    pub(crate) struct MockTable {
+        pub arity: bool,
+    }
+
+    const PRINTK: [(u8, u32); 4] = [(2, 12), (3, 13), (4, 14), (5, 15)];
+
+    impl HelperTable for MockTable {
+        fn resolve(&self, name: &str, section: &str) -> Resolution<'_> {
+            match name {
+                "bpf_map_lookup_elem" => Resolution::Helper {
+                    id: 1,
+                    canonical: "bpf_map_lookup_elem",
+                },
+                "bpf_ktime_get_ns" => Resolution::Helper {
+                    id: 5,
+                    canonical: "bpf_ktime_get_ns",
+                },
+                "bpf_memcpy" => Resolution::Helper {
+                    id: 22,
+                    canonical: "bpf_memcpy_s",
+                },
+                "bpf_xdp_adjust_head" if section.starts_with("xdp") => Resolution::Helper {
+                    id: 65536,
+                    canonical: "bpf_xdp_adjust_head",
+                },
+                "bpf_xdp_adjust_head" => Resolution::WrongProgramType {
+                    needs: vec!["xdp".into()],
+                },
+                "bpf_trace_printk" if self.arity => Resolution::ByArity(&PRINTK),
+                "bpf_trace_printk" => Resolution::Helper {
+                    id: 6,
+                    canonical: "bpf_trace_printk",
+                },
+                _ => Resolution::Unknown,
+            }
+        }
+        fn names(&self) -> Vec<&str> {
+            vec![
+                "bpf_map_lookup_elem",
+                "bpf_ktime_get_ns",
+                "bpf_trace_printk",
+                "bpf_xdp_adjust_head",
+            ]
+        }
+        fn name_of_id(&self, id: u32, _section: &str) -> Option<&str> {
+            match id {
+                1 => Some("bpf_map_lookup_elem"),
+                13 => Some("bpf_trace_printk3"),
+                _ => None,
+            }
+        }
+    }
+
+    fn call(e: Endian) -> [u8; 8] {
+        Insn {
+            code: OP_CALL,
+            dst: 0,
+            src: 1,
+            off: 0,
+            imm: -1,
+        }
+        .encode(e)
+    }
+    fn mov(e: Endian, dst: u8) -> [u8; 8] {
+        Insn {
+            code: 0xb7,
+            dst,
+            src: 0,
+            off: 0,
+            imm: 1,
+        }
+        .encode(e)
+    }
+
+    /// One section `section` calling each of `names` (with r1..r3 set before each call).
+    fn object(section: &str, names: &[&str]) -> Vec<u8> {
+        let e = Endian::Little;
+        let mut b = ObjectBuilder::new(e);
+        let mut code = Vec::new();
+        for _ in names {
+            code.extend([mov(e, 1), mov(e, 2), mov(e, 3), call(e)]);
+        }
+        code.push([0x95, 0, 0, 0, 0, 0, 0, 0]);
+        let text = b.code_section(section, &code);
+        for (k, n) in names.iter().enumerate() {
+            let s = b.undefined(n);
+            b.reloc(text, (k * 4 + 3) as u64 * 8, s, R_BPF_64_32);
+        }
+        b.build()
+    }
+
+    fn run(section: &str, names: &[&str], arity: bool, allow: bool) -> Result<Plan, BindError> {
+        let obj = object(section, names);
+        let view = ElfView::parse(&obj).unwrap();
+        let sites = classify(&view).unwrap();
+        plan(
+            &view,
+            &sites,
+            &MockTable { arity },
+            BindOptions {
+                allow_unresolved: allow,
+            },
+        )
+    }
+
+    #[test]
+    fn binds_known_helpers_and_aliases_and_drops_their_symbols() {
+        let p = run(
+            "xdp",
+            &["bpf_map_lookup_elem", "bpf_memcpy", "bpf_xdp_adjust_head"],
+            false,
+            false,
+        )
+        .unwrap();
+        let ids: Vec<_> = p
+            .bindings
+            .iter()
+            .map(|b| (b.insn, b.id, b.canonical.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                (3, 1, "bpf_map_lookup_elem"),
+                (7, 22, "bpf_memcpy_s"),
+                (11, 65536, "bpf_xdp_adjust_head")
+            ]
+        );
+        assert_eq!(p.drop_symbols, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn lists_every_unknown_name_with_a_suggestion() {
+        let e = run(
+            "tc",
+            &["bpf_map_lookup_elm", "my_function", "bpf_ktime_get_sn"],
+            false,
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec![
+                BindProblem::Unresolved {
+                    name: "bpf_map_lookup_elm".into(),
+                    section: "tc".into(),
+                    insn: 3,
+                    suggestion: Some("bpf_map_lookup_elem".into())
+                },
+                BindProblem::Unresolved {
+                    name: "my_function".into(),
+                    section: "tc".into(),
+                    insn: 7,
+                    suggestion: None
+                },
+                BindProblem::Unresolved {
+                    name: "bpf_ktime_get_sn".into(),
+                    section: "tc".into(),
+                    insn: 11,
+                    suggestion: Some("bpf_ktime_get_ns".into())
+                },
+            ]
+        );
+        let text = e.to_string();
+        assert!(
+            text.contains("did you mean `bpf_map_lookup_elem`?"),
+            "{text}"
+        );
+        assert!(text.contains("--allow-unresolved"), "{text}");
+    }
+
+    #[test]
+    fn allow_unresolved_binds_the_rest_and_keeps_unknown_symbols() {
+        let p = run("tc", &["my_function", "bpf_ktime_get_ns"], false, true).unwrap();
+        assert_eq!(p.bindings.len(), 1);
+        assert_eq!(p.left_unresolved.len(), 1);
+        assert_eq!(p.drop_symbols, vec![2]);
+    }
+
+    #[test]
+    fn program_type_helper_outside_its_type_names_section_and_type() {
+        let e = run("tc", &["bpf_xdp_adjust_head"], false, true).unwrap_err();
+        assert_eq!(
+            e.problems,
+            vec![BindProblem::WrongProgramType {
+                name: "bpf_xdp_adjust_head".into(),
+                section: "tc".into(),
+                insn: 3,
+                needs: vec!["xdp".into()]
+            }]
+        );
+        assert!(e.to_string().contains("program type xdp"));
+    }
+
+    #[test]
+    fn printk_by_arity_reads_the_registers() {
+        let p = run("tc", &["bpf_trace_printk"], true, false).unwrap();
+        assert_eq!(p.bindings[0].id, 13);
+        assert_eq!(p.bindings[0].canonical, "bpf_trace_printk3");
+        let p = run("tc", &["bpf_trace_printk"], false, false).unwrap();
+        assert_eq!(p.bindings[0].id, 6);
+    }
+
+    #[test]
+    fn printk_with_unknowable_arity_is_refused() {
+        let e = Endian::Little;
+        for (code, why) in [
+            (vec![mov(e, 1), mov(e, 2), mov(e, 4), call(e)], "r1, r2, r4"),
+            (vec![mov(e, 1), call(e)], "not both set"),
+        ] {
+            let mut b = ObjectBuilder::new(e);
+            let at = (code.len() - 1) as u64 * 8;
+            let text = b.code_section("tc", &code);
+            let s = b.undefined("bpf_trace_printk");
+            b.reloc(text, at, s, R_BPF_64_32);
+            let obj = b.build();
+            let view = ElfView::parse(&obj).unwrap();
+            let err = plan(
+                &view,
+                &classify(&view).unwrap(),
+                &MockTable { arity: true },
+                BindOptions::default(),
+            )
+            .unwrap_err();
+            assert!(matches!(err.problems[0], BindProblem::UnknownArity { .. }));
+            assert!(err.to_string().contains(why), "{err}");
+        }
+    }
+
+    #[test]
+    fn symbol_still_referenced_elsewhere_is_kept() {
+        let e = Endian::Little;
+        let mut b = ObjectBuilder::new(e);
+        let text = b.code_section("tc", &[call(e), [0x95, 0, 0, 0, 0, 0, 0, 0]]);
+        let dbg = b.section(".debug_info", 1, 0, vec![0; 8]);
+        let s = b.undefined("bpf_ktime_get_ns");
+        b.reloc(text, 0, s, R_BPF_64_32);
+        b.reloc(dbg, 0, s, 2);
+        let obj = b.build();
+        let view = ElfView::parse(&obj).unwrap();
+        let p = plan(
+            &view,
+            &classify(&view).unwrap(),
+            &MockTable { arity: false },
+            BindOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(p.bindings.len(), 1);
+        assert!(p.drop_symbols.is_empty());
+    }
+}
