@@ -2,7 +2,7 @@
 //! `headers/linux/bpf_helper_defs.h` and from `bpf-doc-gen --format bpf-helper` agree.
 
 use bpf_doc_gen::emit::bpf_helper::bpf_helper_header;
-use bpf_doc_gen::emit::header::HeaderOptions;
+use bpf_doc_gen::emit::header::{HeaderOptions, HeaderStyle};
 use bpf_doc_gen::table::Table;
 use std::path::{Path, PathBuf};
 
@@ -81,6 +81,18 @@ fn bpf_helper_format_with_docs_reads_as_the_model() {
         let parsed = Table::parse_bpf_helper_header(&text, version).expect("parses");
         assert_eq!(parsed, Table::from_model(&model), "{version}");
     }
+}
+
+#[test]
+fn compat_6_1_bpf_helper_format_reads_as_the_model() {
+    let model = linux_model("linux-6.1");
+    let options = HeaderOptions {
+        style: HeaderStyle::Linux6_1,
+        no_docs: false,
+    };
+    let text = bpf_helper_header(&model, &options).expect("emits");
+    let parsed = Table::parse_bpf_helper_header(&text, "6.1").expect("parses");
+    assert_eq!(parsed, Table::from_model(&model));
 }
 
 #[test]
