@@ -28,7 +28,10 @@ fn windows_header_is_generated_from_the_platform_facts() {
     let generated = table.to_bpf_helper_header();
     let path = workspace().join("headers/windows/bpf_helper_defs.h");
     if std::env::var_os("BLESS").is_some() {
-        std::fs::write(&path, &generated).expect("write headers/windows/bpf_helper_defs.h");
+        // Atomic, so the other test never reads half a file.
+        let tmp = path.with_extension("h.tmp");
+        std::fs::write(&tmp, &generated).expect("write headers/windows/bpf_helper_defs.h");
+        std::fs::rename(&tmp, &path).expect("rename into headers/windows/bpf_helper_defs.h");
     }
     let committed = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e}; run with BLESS=1 to generate it", path.display()));
