@@ -418,13 +418,16 @@ pub fn btf_edit_problems(
                     );
                 }
                 let proto = bound.get(func.size_or_type);
-                for (i, (name_off, _)) in proto
+                for (i, (name_off, type_id)) in proto
                     .map(|p| p.params())
                     .unwrap_or_default()
                     .iter()
                     .enumerate()
                 {
-                    let named = bound.string(*name_off).is_some_and(is_c_identifier);
+                    // Type 0 is the `...` of a variadic prototype (bpf_trace_printk): it has
+                    // no name, and the kernel accepts it without one.
+                    let named =
+                        *type_id == 0 || bound.string(*name_off).is_some_and(is_c_identifier);
                     if !named {
                         let _ =
                             writeln!(problems, ".BTF: {helper} parameter {i} has no valid name");

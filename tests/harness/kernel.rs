@@ -257,13 +257,12 @@ pub fn run_syscall(pinned: &Path, ctx: &[u8]) -> Result<(u32, Vec<u8>), String> 
     )
     .map_err(|e| format!("BPF_OBJ_GET {}: {e}", pinned.display()))?;
 
-    let mut ctx_out = ctx.to_vec();
+    // The kernel writes the context back into ctx_in and refuses a ctx_out for this type.
+    let mut ctx_inout = ctx.to_vec();
     let mut attr = TestRunAttr {
         prog_fd: fd as u32,
-        ctx_size_in: ctx.len() as u32,
-        ctx_size_out: ctx_out.len() as u32,
-        ctx_in: ctx.as_ptr() as u64,
-        ctx_out: ctx_out.as_mut_ptr() as u64,
+        ctx_size_in: ctx_inout.len() as u32,
+        ctx_in: ctx_inout.as_mut_ptr() as u64,
         ..TestRunAttr::default()
     };
     let result = bpf(
@@ -274,7 +273,7 @@ pub fn run_syscall(pinned: &Path, ctx: &[u8]) -> Result<(u32, Vec<u8>), String> 
     // SAFETY: fd came from BPF_OBJ_GET above and is closed once.
     unsafe { libc::close(fd) };
     result.map_err(|e| format!("BPF_PROG_TEST_RUN {}: {e}", pinned.display()))?;
-    Ok((attr.retval, ctx_out))
+    Ok((attr.retval, ctx_inout))
 }
 
 /// The `test` member of `union bpf_attr`.

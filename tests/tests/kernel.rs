@@ -77,8 +77,8 @@ fn assert_btf_kept(pins: &PinDir, label: &str) {
 }
 
 /// Runs every program of both loads on the same inputs in the same order and asserts equal
-/// results, then equal map contents.
-fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) {
+/// results, then equal map contents. Returns how many distinct results the runs gave.
+fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) -> usize {
     let scratch = scratch_dir();
     assert_eq!(
         early.programs(),
@@ -87,6 +87,7 @@ fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) {
     );
     assert_eq!(early.maps(), bound.maps(), "{label}: maps differ");
     let mut runs = 0;
+    let mut distinct = std::collections::BTreeSet::new();
     for name in early.programs() {
         let early_prog = early.programs_dir().join(&name);
         let bound_prog = bound.programs_dir().join(&name);
@@ -105,6 +106,7 @@ fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) {
                 let a = kernel::run_syscall(&early_prog, &ctx).unwrap();
                 let b = kernel::run_syscall(&bound_prog, &ctx).unwrap();
                 assert_eq!(a, b, "{label}/{name}: syscall run with {ctx:?}");
+                distinct.insert((name.clone(), a.0, a.1));
                 runs += 1;
             }
             continue;
@@ -115,6 +117,7 @@ fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) {
             let b = kernel::run_packet(&bound_prog, &packet.bytes, scratch.path())
                 .unwrap_or_else(|e| panic!("{label}/{name} bound, {}: {e}", packet.name));
             assert_eq!(a, b, "{label}/{name}: run on {}", packet.name);
+            distinct.insert((name.clone(), a.retval, a.data_out));
             runs += 1;
         }
     }
@@ -124,6 +127,7 @@ fn assert_same_behaviour(early: &PinDir, bound: &PinDir, label: &str) {
         let b = sorted_dump(&bound.maps_dir().join(&map));
         assert_eq!(a, b, "{label}: map {map} differs after the runs");
     }
+    distinct.len()
 }
 
 /// A map dump with entries sorted, since two hash maps with the same contents may iterate
@@ -155,6 +159,27 @@ fn bound_objects_load_keep_btf_and_behave_like_early_builds() {
         assert_btf_kept(&early_pins, &format!("{program} early"));
         assert_btf_kept(&bound_pins, &format!("{program} bound"));
         assert_same_behaviour(&early_pins, &bound_pins, &program.to_string());
+    }
+}
+
+/// Guards the comparison above: two loads of the same early build give identical results
+/// (the programs are deterministic), and results depend on the input packet (a program
+/// returning a constant would prove nothing).
+#[test]
+fn early_builds_are_deterministic_and_input_dependent() {
+    if kernel_unavailable("early_builds_are_deterministic_and_input_dependent") {
+        return;
+    }
+    for program in programs(Platform::Linux) {
+        let dir = scratch_dir();
+        let early = build(&program, Binding::Early, dir.path());
+        let first = load(&early);
+        let second = load(&early);
+        let distinct = assert_same_behaviour(&first, &second, &format!("{program} twice"));
+        assert!(
+            distinct > 1,
+            "{program}: every run gave the same result; the comparison would prove nothing"
+        );
     }
 }
 
