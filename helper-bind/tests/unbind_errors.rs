@@ -308,7 +308,7 @@ fn numeric_call_that_already_has_a_relocation_is_refused() {
                 "section {}, instruction {}",
                 first.section,
                 first.offset / 8
-            )) && text.contains("already has a relocation"),
+            )) && text.contains("also has a relocation"),
             "{text}"
         );
     }

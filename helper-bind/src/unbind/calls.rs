@@ -1,8 +1,9 @@
 //! Finding numeric helper calls (`call N`, src_reg=0) and rewriting them into
 //! the `call -1`, src_reg=1 form clang emits for calls through a relocation.
 
+use crate::classify::{classify, CallTarget};
 use crate::elf::{ElfView, Endian};
-use crate::insn::{Insn, CALL_HELPER, CALL_PSEUDO, INSN_SIZE, OP_LD_IMM64};
+use crate::insn::{Insn, CALL_HELPER, CALL_PSEUDO, INSN_SIZE};
 
 use super::error::UnbindError;
 
@@ -24,31 +25,37 @@ impl NumericCall {
     }
 }
 
-/// Every numeric helper call in every code section, in file order.
+/// Every numeric helper call in every code section, in file order, from the
+/// shared call classification. A `call N` that also carries a relocation is
+/// refused: the relocation would win at load time, so it is not a numeric call,
+/// and not something clang makes either.
 pub(crate) fn find_numeric_calls(view: &ElfView<'_>) -> Result<Vec<NumericCall>, UnbindError> {
-    let mut calls = Vec::new();
     for s in view.sections.iter().filter(|s| s.is_code()) {
-        let code = view.section_data(s.index);
-        if code.len() % INSN_SIZE != 0 {
+        if s.size % INSN_SIZE as u64 != 0 {
             return Err(UnbindError::malformed(format!(
                 "code section {} is {} bytes, not a multiple of the 8-byte instruction size",
                 s.name(),
-                code.len()
+                s.size
             )));
         }
-        let mut slots = code.chunks_exact(INSN_SIZE).enumerate();
-        while let Some((index, bytes)) = slots.next() {
-            let insn = Insn::decode(view.endian, bytes);
-            if insn.code == OP_LD_IMM64 {
-                // The second slot of a 64-bit load holds data, not an opcode.
-                slots.next();
-            } else if insn.is_call() && insn.src == CALL_HELPER {
-                calls.push(NumericCall {
-                    section: s.index,
-                    offset: (index * INSN_SIZE) as u64,
-                    id: insn.imm as u32,
-                });
-            }
+    }
+    let mut calls = Vec::new();
+    for site in classify(view)? {
+        if let Some(r) = site.reloc.filter(|_| site.raw.src == CALL_HELPER) {
+            return Err(UnbindError::unsupported(format!(
+                "section {}, instruction {}: `call {}` (src_reg 0) also has a relocation in {}",
+                view.section_name(site.section),
+                site.insn,
+                site.raw.imm as u32,
+                view.section_name(view.relocations[r.table].section)
+            )));
+        }
+        if let CallTarget::Numeric { id } = site.target {
+            calls.push(NumericCall {
+                section: site.section,
+                offset: (site.insn * INSN_SIZE) as u64,
+                id,
+            });
         }
     }
     Ok(calls)

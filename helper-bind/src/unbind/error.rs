@@ -51,6 +51,21 @@ pub enum UnbindError {
 }
 
 impl UnbindError {
+    /// Whether the input itself is broken (not a readable BPF object), as
+    /// opposed to a readable object that cannot be unbound.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, UnbindError::Elf(_) | UnbindError::Malformed { .. })
+    }
+
+    /// Process exit status for a CLI: 2 for bad input, 1 otherwise.
+    pub fn exit_code(&self) -> i32 {
+        if self.is_bad_input() {
+            2
+        } else {
+            1
+        }
+    }
+
     pub(crate) fn malformed(what: impl Into<String>) -> Self {
         UnbindError::Malformed { what: what.into() }
     }

@@ -133,21 +133,6 @@ pub(crate) fn apply(
     }
     let rel_of = rel_sections_of_code(view, &named)?;
 
-    // A numeric call that also has a relocation is not something clang makes.
-    for c in &named {
-        for r in view.relocations_for(c.call.section) {
-            if r.entries.iter().any(|x| x.offset == c.call.offset) {
-                return Err(UnbindError::unsupported(format!(
-                    "section {}, instruction {}: `call {}` already has a relocation in {}",
-                    view.section_name(c.call.section),
-                    c.call.insn_index(),
-                    c.call.id,
-                    view.section_name(r.section)
-                )));
-            }
-        }
-    }
-
     // Symbols: reuse an undefined global of the helper's name, else add one.
     let mut strtab_strings = GrowingStrings::new(view.section_data(strtab));
     let mut shstrtab_strings =

@@ -1,0 +1,184 @@
+//! Round trip: binding an unbound object for the platform it came from gives
+//! back the original code, through the library and through the CLI.
+
+mod unbind_support;
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use helper_bind::bind::bind;
+use helper_bind::plan::BindOptions;
+use helper_bind::unbind::{self, UnbindOptions};
+use unbind_support::*;
+
+const SOURCES: [(&str, &str); 6] = [
+    ("linux_maps.c", "linux"),
+    ("linux_legacy_maps.c", "linux"),
+    ("linux_no_relocs.c", "linux"),
+    ("linux_many_progs.c", "linux"),
+    ("linux_mixed.c", "linux"),
+    ("windows_progs.c", "windows"),
+];
+
+#[test]
+fn bind_of_unbind_gives_back_the_original_code() {
+    let dir = tempfile::tempdir().unwrap();
+    for (source, from) in SOURCES {
+        let names = platform(from);
+        for target in Target::BOTH {
+            for btf in [true, false] {
+                let what = format!("{source} {target:?} btf={btf}");
+                let original = compile(source, target, Binding::Early, btf, dir.path());
+                let out = unbind::unbind(&original, &names, &UnbindOptions::default())
+                    .unwrap_or_else(|e| panic!("{what}: unbind: {e}"));
+                assert!(!out.calls.is_empty(), "{what}");
+                let mut bound = out.bytes.clone();
+                let report = bind(&mut bound, &names, BindOptions::default())
+                    .unwrap_or_else(|e| panic!("{what}: bind: {e}"));
+                assert!(report.bound.len() >= out.calls.len(), "{what}");
+                // linux_mixed also has a call clang bound by name: the round
+                // trip must equal binding the original directly. For the pure
+                // early-bound objects that is the original itself.
+                let mut expected = original.clone();
+                let direct = bind(&mut expected, &names, BindOptions::default()).unwrap();
+                assert_eq!(direct.is_noop(), source != "linux_mixed.c", "{what}");
+                assert_eq!(
+                    code_sections(&bound),
+                    code_sections(&expected),
+                    "{what}: code differs after the round trip"
+                );
+                let mut a = code_relocations(&bound);
+                let mut b = code_relocations(&expected);
+                a.sort();
+                b.sort();
+                assert_eq!(a, b, "{what}: relocations differ after the round trip");
+            }
+        }
+    }
+}
+
+#[test]
+fn bound_round_trip_of_a_btf_object_still_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = platform("linux");
+    let original = compile(
+        "linux_maps.c",
+        Target::Little,
+        Binding::Early,
+        true,
+        dir.path(),
+    );
+    let mut bytes = unbind::unbind(&original, &names, &UnbindOptions::default())
+        .unwrap()
+        .bytes;
+    bind(&mut bytes, &names, BindOptions::default()).unwrap();
+    let input = dir.path().join("bound.o");
+    std::fs::write(&input, &bytes).unwrap();
+    let linked = dir.path().join("linked.o");
+    let (ok, _, stderr) = tool(
+        "bpftool",
+        &[
+            OsStr::new("gen"),
+            OsStr::new("object"),
+            linked.as_os_str(),
+            input.as_os_str(),
+        ],
+    );
+    assert!(ok, "{stderr}");
+}
+
+fn helper_bind() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_helper-bind"))
+}
+
+#[test]
+fn cli_unbind_writes_the_library_result_and_leaves_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    for target in Target::BOTH {
+        let original = compile("linux_maps.c", target, Binding::Early, true, dir.path());
+        let input = dir.path().join("in.o");
+        let output = dir.path().join("out.o");
+        std::fs::write(&input, &original).unwrap();
+        let run = helper_bind()
+            .args(["unbind", "--from", "linux", "-o"])
+            .arg(&output)
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let expected =
+            unbind::unbind(&original, &platform("linux"), &UnbindOptions::default()).unwrap();
+        assert_eq!(std::fs::read(&output).unwrap(), expected.bytes);
+        assert_eq!(std::fs::read(&input).unwrap(), original, "input changed");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains(&expected.summary()), "{stderr}");
+
+        // In place: the file becomes the unbound object; binding it back with
+        // the CLI restores the code.
+        let run = helper_bind()
+            .args(["unbind", "--from", "linux"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+        assert_eq!(std::fs::read(&input).unwrap(), expected.bytes);
+        let run = helper_bind()
+            .args(["--platform", "linux"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(
+            code_sections(&std::fs::read(&input).unwrap()),
+            code_sections(&original)
+        );
+    }
+}
+
+#[test]
+fn cli_refusals_write_nothing_and_exit_by_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let unknown = compile(
+        "linux_unknown_id.c",
+        Target::Little,
+        Binding::Early,
+        false,
+        dir.path(),
+    );
+    let cases: [(&str, Vec<u8>, i32, &str); 2] = [
+        ("unknown.o", unknown, 1, "call 9999"),
+        ("text.o", b"not an object".to_vec(), 2, "not an ELF file"),
+    ];
+    for (name, bytes, code, message) in cases {
+        let input = dir.path().join(name);
+        let output = dir.path().join(format!("{name}.out"));
+        std::fs::write(&input, &bytes).unwrap();
+        let run = helper_bind()
+            .args(["unbind", "--from", "linux", "-o"])
+            .arg(&output)
+            .arg(&input)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(run.status.code(), Some(code), "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+        assert!(
+            stderr.contains(&input.display().to_string()),
+            "{name}: error does not name the file: {stderr}"
+        );
+        assert!(!output.exists(), "{name}: output written");
+        assert_eq!(
+            std::fs::read(&input).unwrap(),
+            bytes,
+            "{name}: input changed"
+        );
+    }
+}
