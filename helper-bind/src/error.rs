@@ -323,12 +323,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Io { source, .. } => Some(source),
-            Error::BadInput { source, .. } => Some(source),
-            Error::Bind { source, .. } => Some(source),
-        }
-    }
-}
+/// The Display text already includes the underlying error, so no `source()` is reported
+/// (error reporters such as anyhow would print it twice).
+impl std::error::Error for Error {}

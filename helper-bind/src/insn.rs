@@ -123,10 +123,9 @@ impl Flow {
                 if op == 0x90 {
                     leader[i + 1] = true;
                 } else if op == 0x80 {
-                    // Pc-relative local call: the target is a function entry.
-                    if insn.src == CALL_PSEUDO && insn.imm != -1 {
-                        mark(&mut leader, i as i64 + 1 + i64::from(insn.imm));
-                    }
+                    // A call returns to the next instruction: no block boundary. Its target
+                    // is not marked: a relocated call's imm is relative to another section;
+                    // function entries come from the symbols instead.
                 } else {
                     // `gotol` (JMP32 | JA) keeps its offset in imm.
                     let delta = if insn.code == 0x06 {
@@ -336,6 +335,21 @@ mod tests {
         assert_eq!(s.stop, ScanStop::BlockStart);
         assert_eq!(s.set, [true, true, false, true, false]);
         assert_eq!(s.contiguous_count(), None);
+    }
+
+    #[test]
+    fn relocated_call_immediates_do_not_split_blocks() {
+        // Regression: a call relocated against another section's symbol has an imm that is
+        // not a target in this section; it once cut the printk's block after r1 was set.
+        let code = [
+            i(OP_CALL, 0, 1, 0, 1), // call .text+1 (relocated): imm would point at slot 2
+            i(0xb7, 1, 0, 0, 1),
+            i(0xb7, 2, 0, 0, 1),
+            i(OP_CALL, 0, 1, 0, -1),
+        ];
+        let s = scan(&code, 3);
+        assert_eq!(s.contiguous_count(), Some(2));
+        assert_eq!(s.stop, ScanStop::EarlierCall);
     }
 
     #[test]

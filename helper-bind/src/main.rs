@@ -256,7 +256,15 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("helper-bind: {:#}", f.error);
+            // Print the chain, skipping causes whose text a message already includes.
+            let mut message = f.error.to_string();
+            for cause in f.error.chain().skip(1) {
+                let text = cause.to_string();
+                if !message.contains(&text) {
+                    message = format!("{message}: {text}");
+                }
+            }
+            eprintln!("helper-bind: {message}");
             ExitCode::from(f.code)
         }
     }
