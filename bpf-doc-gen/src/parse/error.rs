@@ -127,7 +127,7 @@ impl fmt::Display for ParseErrorKind {
             NotUtf8 => write!(f, "not UTF-8 text; expected include/uapi/linux/bpf.h"),
             NotBpfH => write!(
                 f,
-                "no 'Start of BPF helper function descriptions:' found; expected \
+                "end of file without 'Start of BPF helper function descriptions:'; expected \
                  include/uapi/linux/bpf.h from a Linux kernel 4.18 or later"
             ),
             CutOff { block, expected } => write!(

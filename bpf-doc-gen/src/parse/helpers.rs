@@ -31,7 +31,7 @@ pub(crate) struct DocEntry {
 pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Vec<DocEntry>, ParseError> {
     let start = lines
         .find(HELPERS_START)
-        .ok_or_else(|| ParseError::new(file, 0, ParseErrorKind::NotBpfH))?;
+        .ok_or_else(|| ParseError::new(file, lines.len().max(1), ParseErrorKind::NotBpfH))?;
     // The script skips the marker line and the blank comment line after it.
     let mut cur = start + 2;
     let mut entries = Vec::new();
@@ -83,7 +83,7 @@ pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Vec<DocEntry>, Pars
 fn cut_off(file: &str, lines: &Lines<'_>, expected: &'static str) -> ParseError {
     ParseError::new(
         file,
-        lines.len(),
+        lines.len().max(1),
         ParseErrorKind::CutOff {
             block: "the helper documentation block",
             expected,

@@ -89,6 +89,17 @@ pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Option<Mapper>, Par
                 ParseErrorKind::DuplicateMapperEntry { helper: name },
             ));
         }
+        if let Some(first) = entries.iter().find(|e| e.id == id) {
+            return Err(ParseError::new(
+                file,
+                cur + 1,
+                ParseErrorKind::DuplicateId {
+                    helper: name,
+                    id,
+                    first: first.name.clone(),
+                },
+            ));
+        }
         entries.push(MapperEntry { name, id, idx: cur });
         cur += 1;
     }

@@ -41,6 +41,8 @@ pub fn parse_file(path: &Path) -> Result<Model, ParseError> {
 pub fn parse_str(text: &str, file_name: &str) -> Result<Model, ParseError> {
     let text = lines::normalize_newlines(text);
     let lines = Lines::new(&text);
+    // The syscall block comes first in the file; a file cut off inside it is reported as such.
+    let syscalls = syscalls::parse_doc(&lines, file_name)?;
     let entries = helpers::parse(&lines, file_name)?;
     let mapper = mapper::parse(&lines, file_name)?;
     let (id_source, ids) = match &mapper {
@@ -65,7 +67,7 @@ pub fn parse_str(text: &str, file_name: &str) -> Result<Model, ParseError> {
         .collect();
     Ok(Model {
         helpers,
-        syscalls: syscalls::parse_doc(&lines),
+        syscalls,
         syscall_enum: syscalls::parse_enum(&lines),
         id_source,
     })
@@ -87,7 +89,8 @@ fn ids_from_order(entries: &[DocEntry]) -> Vec<u32> {
 }
 
 /// IDs from the mapper, with the checks of the script's `validate_helpers` and
-/// `elem_number_check`, in the same order.
+/// `elem_number_check`, in the same order (duplicate IDs are already refused by the mapper
+/// parser, at the mapper line).
 fn ids_from_mapper(
     entries: &[DocEntry],
     mapper: &Mapper,
@@ -100,7 +103,6 @@ fn ids_from_mapper(
         .map(|(pos, e)| (e.name.as_str(), (pos, e)))
         .collect();
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut seen_ids: HashMap<u32, &str> = HashMap::new();
     let mut last = "";
     let mut ids = Vec::with_capacity(entries.len());
     for e in entries {
@@ -127,13 +129,6 @@ fn ids_from_mapper(
                 id: m.id,
                 desc_pos: seen.len() + 1,
                 mapper_pos: pos + 1,
-            }));
-        }
-        if let Some(first) = seen_ids.insert(m.id, name) {
-            return Err(err(ParseErrorKind::DuplicateId {
-                helper: name.to_string(),
-                id: m.id,
-                first: first.to_string(),
             }));
         }
         seen.insert(name);

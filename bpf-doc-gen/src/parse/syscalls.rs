@@ -1,6 +1,7 @@
 //! The syscall commands block (`DOC: eBPF Syscall Commands`, Linux 5.12 and later) and the
 //! `enum bpf_cmd` entries the script counts against it.
 
+use super::error::{ParseError, ParseErrorKind};
 use super::helpers::section;
 use super::lines::{after_star, Lines};
 use crate::model::SyscallCommand;
@@ -18,8 +19,13 @@ fn command_of_line(line: &str) -> Option<&str> {
 }
 
 /// The documented commands, or `None` if the header has no syscall block.
-pub(crate) fn parse_doc(lines: &Lines<'_>) -> Option<Vec<SyscallCommand>> {
-    let start = lines.find(DOC_START)?;
+pub(crate) fn parse_doc(
+    lines: &Lines<'_>,
+    file: &str,
+) -> Result<Option<Vec<SyscallCommand>>, ParseError> {
+    let Some(start) = lines.find(DOC_START) else {
+        return Ok(None);
+    };
     // As the script: skip the marker line and the blank line after it.
     let mut cur = start + 2;
     let mut commands = Vec::new();
@@ -35,7 +41,17 @@ pub(crate) fn parse_doc(lines: &Lines<'_>) -> Option<Vec<SyscallCommand>> {
             line,
         });
     }
-    Some(commands)
+    if lines.get(cur).is_none() {
+        return Err(ParseError::new(
+            file,
+            lines.len().max(1),
+            ParseErrorKind::CutOff {
+                block: "the syscall commands block",
+                expected: "more commands or the end of the block",
+            },
+        ));
+    }
+    Ok(Some(commands))
 }
 
 /// The `enum bpf_cmd` names as the script's `parse_enum_syscall` collects them: lines up to
