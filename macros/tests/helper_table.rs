@@ -7,6 +7,7 @@ use std::path::Path;
 
 static SMALL: StaticTable = helper_table!("tests/fixtures/small_table.h");
 static WINDOWS: StaticTable = helper_table!("headers/windows/bpf_helper_defs.h");
+static LINUX: StaticTable = helper_table!("headers/linux/bpf_helper_defs.h");
 
 fn parse_at_run_time(relative: &str) -> Table {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -66,6 +67,18 @@ fn windows_table_matches_run_time_parse() {
     assert_eq!(table.aliases.len(), 5);
 }
 
+#[test]
+fn linux_table_matches_run_time_parse() {
+    let table = Table::from(&LINUX);
+    assert_eq!(table, parse_at_run_time("headers/linux/bpf_helper_defs.h"));
+    assert_eq!(table.helpers.len(), 211);
+    assert_eq!(table.helper("bpf_trace_printk").map(|h| h.id), Some(6));
+}
+
+mod linux_ids {
+    helper_bind_macros::helper_ids!("headers/linux/bpf_helper_defs.h");
+}
+
 mod small_ids {
     helper_bind_macros::helper_ids!("tests/fixtures/small_table.h");
 }
@@ -78,6 +91,8 @@ fn helper_ids_are_constants() {
     assert_eq!(small_ids::alpha::ALPHA_ONLY, 65536);
     assert_eq!(small_ids::r#type::KW_HELPER, 65536);
     assert_eq!(BPF_MAP_LOOKUP_ELEM, 1);
+    assert_eq!(linux_ids::BPF_TRACE_PRINTK, 6);
+    assert_eq!(linux_ids::BPF_CGRP_STORAGE_DELETE, 211);
     assert_eq!(BPF_TRACE_PRINTK5, 15);
     assert_eq!(xdp::BPF_XDP_ADJUST_HEAD, 65536);
     assert_eq!(sock_addr::BPF_SOCK_ADDR_SET_REDIRECT_CONTEXT, 65537);

@@ -74,7 +74,7 @@ fn table_helper(helper: &Helper) -> TableHelper {
         name: helper.name.clone(),
         id: helper.id,
         return_type,
-        args: super::normalize_args(&format!("({})", args.join(", "))),
+        args: super::normalize_type(&format!("({})", args.join(", "))),
         program_type: None,
     }
 }

@@ -11,7 +11,7 @@
 //!   two-identifier `#define`s are not aliases and are skipped.
 
 use super::builder::Builder;
-use super::{is_ident, normalize_args, normalize_type, split_top_level};
+use super::{is_ident, normalize_type, split_top_level};
 use super::{Alias, ProgramType, SourceLines, Table, TableError, TableHelper};
 
 const HELPER_FORM: &str = "`BPF_HELPER(return_type, name, (args), id);`";
@@ -173,7 +173,7 @@ fn parse_helper(
         name: name.to_string(),
         id,
         return_type,
-        args: normalize_args(args),
+        args: normalize_type(args),
         program_type: scope,
     })
 }

@@ -116,7 +116,7 @@ impl Table {
     }
 }
 
-/// Puts C declaration text into the one spelling tables use, so that equal types compare
+/// Puts C declaration text (a type, or a whole parameter list) into the one spelling tables use, so that equal types compare
 /// equal: words separated by one space, one space before a run of `*` and none after it,
 /// `, ` between parameters, no space inside parentheses (`void*` and `void  *` both become
 /// `void *`; `( void*map ,int x )` becomes `(void *map, int x)`).
@@ -181,11 +181,6 @@ pub(crate) fn normalize_type(text: &str) -> String {
     out
 }
 
-/// Puts a parameter list `( ... )` into the spelling of [`normalize_type`].
-pub(crate) fn normalize_args(text: &str) -> String {
-    normalize_type(text)
-}
-
 /// Splits at `sep` outside parentheses, brackets and string literals.
 pub(crate) fn split_top_level(text: &str, sep: char) -> Vec<&str> {
     let mut parts = Vec::new();
@@ -243,13 +238,13 @@ mod tests {
     #[test]
     fn args_get_one_spelling() {
         assert_eq!(
-            normalize_args("( void*map ,const void *key )"),
+            normalize_type("( void*map ,const void *key )"),
             "(void *map, const void *key)"
         );
-        assert_eq!(normalize_args("(void)"), "(void)");
-        assert_eq!(normalize_args("()"), "()");
+        assert_eq!(normalize_type("(void)"), "(void)");
+        assert_eq!(normalize_type("()"), "()");
         assert_eq!(
-            normalize_args("(int (*cb)(void *a, int b), void *ctx)"),
+            normalize_type("(int (*cb)(void *a, int b), void *ctx)"),
             "(int (*cb)(void *a, int b), void *ctx)"
         );
     }

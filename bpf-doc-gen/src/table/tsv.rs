@@ -3,7 +3,7 @@
 
 use super::builder::Builder;
 use super::header_read::{parse_number, split_sections};
-use super::{is_ident, normalize_args, normalize_type};
+use super::{is_ident, normalize_type};
 use super::{Alias, ProgramType, SourceLines, Table, TableError, TableHelper};
 use std::path::Path;
 
@@ -148,7 +148,7 @@ fn add_helper_rows(
             name: name.to_string(),
             id,
             return_type: normalize_type(fields[2]),
-            args: normalize_args(fields[3]),
+            args: normalize_type(fields[3]),
             program_type,
         };
         builder.add_helper(helper, line)?;
