@@ -1,0 +1,263 @@
+//! helper-bind's rules and errors seen from outside, on objects clang built from our sources:
+//! unknown helpers (refused with a suggestion, or left with --allow-unresolved), Windows
+//! program-type rules, Linux-only helpers on Windows, the no-op case, bad input, and
+//! `list --json` checked call by call against the early-bound build.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use integration_tests::compile::{
+    compile, extra_program, programs, Binding, Endian, Platform, Program,
+};
+use integration_tests::differential::{file_bytes, HeaderIds};
+use integration_tests::elf_view::ElfView;
+use integration_tests::{scratch_dir, tool};
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `helper-bind --platform P -o OUT INPUT [extra]` and returns the output and OUT.
+fn bind_attempt(platform: &str, input: &Path, extra: &[&str]) -> (Output, PathBuf) {
+    let out = input.with_extension("bound.o");
+    let mut args: Vec<&std::ffi::OsStr> = vec!["--platform".as_ref(), platform.as_ref()];
+    args.extend(extra.iter().map(std::ffi::OsStr::new));
+    args.extend(["-o".as_ref(), out.as_os_str(), input.as_os_str()]);
+    (tool::run(args), out)
+}
+
+/// The common contract of a refused bind: exit status 1, no output written, input unchanged,
+/// and every `needles` string in the message.
+fn assert_refused(platform: &str, input: &Path, needles: &[&str]) -> String {
+    let before = file_bytes(input);
+    let (output, out) = bind_attempt(platform, input, &[]);
+    let message = stderr(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "exit status; stderr:\n{message}"
+    );
+    assert!(
+        !out.exists(),
+        "an output was written although binding failed"
+    );
+    assert_eq!(before, file_bytes(input), "the input was modified");
+    for needle in needles {
+        assert!(
+            message.contains(needle),
+            "`{needle}` missing from:\n{message}"
+        );
+    }
+    message
+}
+
+fn late(program: &Program, dir: &Path) -> PathBuf {
+    compile(program, Endian::Little, Binding::Late, dir)
+}
+
+#[test]
+fn unknown_helper_is_refused_with_its_name_section_and_a_suggestion() {
+    let dir = scratch_dir();
+    let program = extra_program("errors/misspelled_helper.c", Platform::Linux);
+    for endian in Endian::BOTH {
+        let input = compile(&program, endian, Binding::Late, dir.path());
+        let file_name = input.file_name().unwrap().to_string_lossy().into_owned();
+        for platform in ["linux", "windows"] {
+            assert_refused(
+                platform,
+                &input,
+                &[
+                    &file_name,
+                    "bpf_map_lookup_elm",
+                    "bpf_map_lookup_elem",
+                    "tc",
+                ],
+            );
+        }
+    }
+}
+
+#[test]
+fn allow_unresolved_leaves_unknown_externs_and_binds_the_rest() {
+    let dir = scratch_dir();
+    let program = extra_program("link/part_b.c", Platform::Linux);
+    let ids = HeaderIds::read(Platform::Linux);
+    for endian in Endian::BOTH {
+        let input = compile(&program, endian, Binding::Late, dir.path());
+        assert_refused("linux", &input, &["add_weight", "--allow-unresolved"]);
+
+        let (output, out) = bind_attempt("linux", &input, &["--allow-unresolved"]);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let bound = ElfView::read(&out);
+        assert_eq!(
+            bound.undefined_symbols().into_iter().collect::<Vec<_>>(),
+            ["add_weight"],
+            "{endian:?}: only the unresolved extern stays undefined"
+        );
+        let calls = bound.calls();
+        let left: Vec<_> = calls
+            .iter()
+            .filter(|c| c.target.as_deref() == Some("add_weight"))
+            .collect();
+        assert_eq!(left.len(), 1, "{calls:?}");
+        assert_eq!(
+            (left[0].src_reg, left[0].imm),
+            (1, -1),
+            "add_weight call untouched"
+        );
+        let load_bytes = ids.id("bpf_xdp_load_bytes").unwrap();
+        assert!(
+            calls
+                .iter()
+                .any(|c| c.src_reg == 0 && c.imm == load_bytes && c.target.is_none()),
+            "{endian:?}: bpf_xdp_load_bytes not bound to {load_bytes}: {calls:?}"
+        );
+    }
+}
+
+#[test]
+fn windows_helper_outside_its_program_type_is_refused() {
+    let dir = scratch_dir();
+    let program = extra_program("errors/windows_helper_outside_type.c", Platform::Windows);
+    for endian in Endian::BOTH {
+        let input = compile(&program, endian, Binding::Late, dir.path());
+        assert_refused("windows", &input, &["bpf_xdp_adjust_head", "bind", "xdp"]);
+    }
+}
+
+#[test]
+fn linux_only_helpers_are_refused_for_windows_each_named() {
+    let dir = scratch_dir();
+    let skb = programs(Platform::Linux)
+        .into_iter()
+        .find(|p| p.name == "skb")
+        .expect("tests/bpf/linux/skb.c");
+    let input = late(&skb, dir.path());
+    assert_refused(
+        "windows",
+        &input,
+        &[
+            "bpf_skb_load_bytes",
+            "bpf_l3_csum_replace",
+            "bpf_skb_store_bytes",
+            "bpf_skb_pull_data",
+        ],
+    );
+}
+
+#[test]
+fn object_with_nothing_to_bind_is_a_clean_no_op() {
+    let dir = scratch_dir();
+    for program in programs(Platform::Linux) {
+        let early = compile(&program, Endian::Little, Binding::Early, dir.path());
+        let before = file_bytes(&early);
+        let (output, out) = bind_attempt("linux", &early, &[]);
+        assert!(output.status.success(), "{program}: {}", stderr(&output));
+        assert_eq!(
+            file_bytes(&out),
+            before,
+            "{program}: output differs from the input"
+        );
+        assert_eq!(file_bytes(&early), before, "{program}: input modified");
+        let said = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            stderr(&output)
+        );
+        assert!(!said.trim().is_empty(), "{program}: the no-op says nothing");
+    }
+}
+
+#[test]
+fn bad_input_fails_cleanly_without_output() {
+    let dir = scratch_dir();
+    let program = &programs(Platform::Linux)[0];
+    let good = file_bytes(&late(program, dir.path()));
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", Vec::new()),
+        ("text", b"this is not an ELF object\n".to_vec()),
+        ("truncated-header", good[..40].to_vec()),
+        ("truncated-half", good[..good.len() / 2].to_vec()),
+    ];
+    for (name, bytes) in cases {
+        let input = dir.path().join(format!("{name}.o"));
+        std::fs::write(&input, &bytes).unwrap();
+        let (output, out) = bind_attempt("linux", &input, &[]);
+        let message = stderr(&output);
+        assert!(!output.status.success(), "{name}: accepted");
+        assert_ne!(
+            output.status.code(),
+            Some(101),
+            "{name}: panicked:\n{message}"
+        );
+        assert!(
+            message.contains(&format!("{name}.o")),
+            "{name}: file not named:\n{message}"
+        );
+        assert!(!out.exists(), "{name}: output written");
+        assert_eq!(file_bytes(&input), bytes, "{name}: input modified");
+    }
+}
+
+/// `list --json` names every call site of every program, and for each platform the ID it
+/// reports is the one the early-bound build of that platform has at the same instruction.
+#[test]
+fn list_json_matches_the_early_builds_call_by_call() {
+    let dir = scratch_dir();
+    for platform in [Platform::Linux, Platform::Windows] {
+        for program in programs(platform) {
+            for endian in Endian::BOTH {
+                let late_path = compile(&program, endian, Binding::Late, dir.path());
+                let early = ElfView::read(&compile(&program, endian, Binding::Early, dir.path()));
+                let late = ElfView::read(&late_path);
+                let output =
+                    tool::run_ok(["list".as_ref(), "--json".as_ref(), late_path.as_os_str()]);
+                let listed: serde_json::Value =
+                    serde_json::from_slice(&output.stdout).expect("list --json prints JSON");
+                let listed: BTreeMap<(String, u64), &serde_json::Value> = listed
+                    .as_array()
+                    .expect("a JSON array of call sites")
+                    .iter()
+                    .map(|site| {
+                        let section = site["section"].as_str().unwrap().to_string();
+                        ((section, site["insn"].as_u64().unwrap()), site)
+                    })
+                    .collect();
+                let label = format!("{program} {endian:?}");
+                let late_calls = late.calls();
+                assert_eq!(
+                    listed.len(),
+                    late_calls.len(),
+                    "{label}: one entry per call"
+                );
+
+                let early_calls: BTreeMap<_, _> = early
+                    .calls()
+                    .into_iter()
+                    .map(|c| ((c.section.clone(), c.index as u64), c))
+                    .collect();
+                for call in late_calls {
+                    let key = (call.section.clone(), call.index as u64);
+                    let site = listed
+                        .get(&key)
+                        .unwrap_or_else(|| panic!("{label}: {key:?} not listed"));
+                    if let Some(target) = &call.target {
+                        if !target.starts_with('.') {
+                            assert_eq!(site["name"], target.as_str(), "{label} {key:?}");
+                        }
+                    }
+                    let early_call = &early_calls[&key];
+                    if early_call.src_reg == 0 {
+                        let verdict = &site["platforms"][platform.name()];
+                        assert_eq!(
+                            verdict["id"].as_i64(),
+                            Some(i64::from(early_call.imm)),
+                            "{label} {key:?}: {site}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
