@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use helper_bind::platform::{Platform, PlatformKind};
-use helper_bind::unbind::{unbind, HelperNames, UnbindError, UnbindOptions};
+use helper_bind::unbind::{unbind, UnbindOptions};
 use helper_bind::{bind_file, list, BindOptions, Error, HelperTable};
 
 /// Bind BPF helper calls declared by name (`extern` helpers) to a platform's helper IDs.
@@ -201,30 +201,12 @@ fn run_list(
     Ok(())
 }
 
-/// Numeric IDs named through a platform table, for unbind.
-struct Names<'a>(&'a Platform);
-
-impl HelperNames for Names<'_> {
-    fn platform_name(&self) -> &str {
-        self.0.kind().name()
-    }
-    fn helper_name(&self, id: u32, section: &str) -> Option<&str> {
-        self.0.name_of_id(id, section)
-    }
-}
-
 fn run_unbind(from: PlatformKind, output: Option<PathBuf>, input: &Path) -> Result<(), Failure> {
     let table = Platform::builtin(from);
     let data = read(input)?;
-    let out = unbind(&data, &Names(&table), &UnbindOptions::default()).map_err(|e| {
-        let code = match e {
-            UnbindError::Malformed { .. } => 2,
-            _ => 1,
-        };
-        Failure {
-            code,
-            error: anyhow::Error::new(e).context(input.display().to_string()),
-        }
+    let out = unbind(&data, &table, &UnbindOptions::default()).map_err(|e| Failure {
+        code: e.exit_code() as u8,
+        error: anyhow::Error::new(e).context(input.display().to_string()),
     })?;
     if !out.calls.is_empty() || output.is_some() {
         let dest = output.as_deref().unwrap_or(input);
