@@ -503,3 +503,52 @@ fn unbound_calls_match_golden_files() {
         failures.join("\n")
     );
 }
+
+/// libbpf cannot open an object with unbound helper externs, whether clang
+/// or unbind made it: the unbound object fails the same way as clang's
+/// extern-helper build (bind it first). Opening fails before any pinning.
+#[test]
+fn libbpf_refuses_unbound_objects_exactly_like_clangs_extern_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let pin = format!("/sys/fs/bpf/helper-bind-unbind-test-{}", std::process::id());
+    let open_error = |bytes: &[u8]| {
+        let p = write(dir.path(), "o.o", bytes);
+        let (ok, _, stderr) = tool(
+            "bpftool",
+            &[
+                OsStr::new("-d"),
+                OsStr::new("prog"),
+                OsStr::new("loadall"),
+                p.as_os_str(),
+                OsStr::new(&pin),
+            ],
+        );
+        assert!(
+            !ok,
+            "libbpf loaded an object with unresolved helper externs"
+        );
+        // The last libbpf diagnostic, with BTF type ids (which differ) masked.
+        let line = stderr
+            .lines()
+            .filter(|l| l.starts_with("libbpf: "))
+            .last()
+            .unwrap_or_default()
+            .to_string();
+        line.split(' ')
+            .map(|w| if w.starts_with('[') { "[id]" } else { w })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (source, btf, expected) in [
+        ("linux_maps.c", true, "failed to find BTF for extern"),
+        ("linux_no_relocs.c", false, "failed to find BTF for extern"),
+    ] {
+        let early = compile(source, Target::Little, Binding::Early, btf, dir.path());
+        let late = compile(source, Target::Little, Binding::Late, btf, dir.path());
+        let ours = open_error(&unbind_ok(&early, &platform("linux")).bytes);
+        let clangs = open_error(&late);
+        assert!(ours.contains(expected), "{source}: {ours}");
+        assert_eq!(ours, clangs, "{source}");
+    }
+    assert!(!Path::new(&pin).exists());
+}
