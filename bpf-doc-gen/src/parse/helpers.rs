@@ -47,6 +47,14 @@ pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Vec<DocEntry>, Pars
             if line.trim_start().starts_with("*/") {
                 return Ok(entries);
             }
+            // A stray last line is a truncated file rather than a malformed prototype.
+            if cur + 1 == lines.len() {
+                return Err(cut_off(
+                    file,
+                    lines,
+                    "a helper prototype or the end of the block ' */'",
+                ));
+            }
             return Err(ParseError::new(
                 file,
                 cur + 1,
