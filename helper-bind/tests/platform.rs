@@ -383,6 +383,24 @@ fn helpers_file_as_tsv() {
 }
 
 #[test]
+fn helpers_file_may_list_a_known_program_types_sections_in_any_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let extra = write_temp(
+        &dir,
+        "ext.h",
+        "BPF_PROGRAM_TYPE(sock_addr, 3, BPF_PROG_TYPE_CGROUP_SOCK_ADDR, \"cgroup/listen6,cgroup/listen4,cgroup/bind6,cgroup/bind4,cgroup/connect_authorization6,cgroup/connect_authorization4,cgroup/recv_accept6,cgroup/recv_accept4,cgroup/connect6,cgroup/connect4\")\n\
+         BPF_HELPER(int, sock_extra, (void *ctx), 65539);\n",
+    );
+    let mut w = windows();
+    w.add_helpers_file(&extra)
+        .expect("same sections, other order");
+    assert_eq!(
+        w.resolve("sock_extra", "cgroup/listen4"),
+        helper(65539, "sock_extra")
+    );
+}
+
+#[test]
 fn helpers_file_errors_name_file_and_line_and_change_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cases = [

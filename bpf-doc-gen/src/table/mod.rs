@@ -213,6 +213,15 @@ pub(crate) fn split_top_level(text: &str, sep: char) -> Vec<&str> {
     parts
 }
 
+/// True when two section lists hold the same prefixes, in any order.
+pub(crate) fn same_sections(a: &[String], b: &[String]) -> bool {
+    let mut a: Vec<&String> = a.iter().collect();
+    let mut b: Vec<&String> = b.iter().collect();
+    a.sort();
+    b.sort();
+    a == b
+}
+
 /// True for a C identifier.
 pub(crate) fn is_ident(text: &str) -> bool {
     let mut chars = text.chars();

@@ -118,7 +118,7 @@ fn add_helper_rows(
         } else {
             let sections = split_sections(sections);
             match builder.program_type(scope) {
-                Some(known) if known.sections != sections => {
+                Some(known) if !super::same_sections(&known.sections, &sections) => {
                     return Err(builder.error(
                         line,
                         format!(
