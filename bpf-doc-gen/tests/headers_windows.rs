@@ -51,3 +51,53 @@ fn committed_windows_header_reads_back_as_the_platform_facts() {
     let parsed = Table::parse_bpf_helper_header(&text, &path.display().to_string()).expect("parse");
     assert_eq!(parsed, table);
 }
+
+#[test]
+fn cli_platform_tsv_writes_the_committed_header() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bpf-doc-gen"))
+        .arg("--platform-tsv")
+        .arg(platforms_dir())
+        .output()
+        .expect("run bpf-doc-gen");
+    assert!(
+        output.status.success(),
+        "bpf-doc-gen --platform-tsv failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let committed = std::fs::read(workspace().join("headers/windows/bpf_helper_defs.h"))
+        .expect("committed header");
+    assert!(
+        output.stdout == committed,
+        "bpf-doc-gen --platform-tsv output differs from headers/windows/bpf_helper_defs.h"
+    );
+}
+
+#[test]
+fn cli_platform_tsv_error_names_file_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in [
+        "windows.tsv",
+        "windows-aliases.tsv",
+        "windows-program-types.tsv",
+    ] {
+        std::fs::copy(platforms_dir().join(name), dir.path().join(name)).expect("copy");
+    }
+    let aliases = dir.path().join("windows-aliases.tsv");
+    let text = std::fs::read_to_string(&aliases).expect("read");
+    std::fs::write(&aliases, format!("{text}broken\n")).expect("write");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_bpf-doc-gen"))
+        .arg("--platform-tsv")
+        .arg(dir.path())
+        .output()
+        .expect("run bpf-doc-gen");
+    assert!(!output.status.success());
+    assert!(output.stdout.is_empty(), "no partial output");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "{}:7: expected 2 tab-separated columns",
+            aliases.display()
+        )),
+        "{stderr}"
+    );
+}
