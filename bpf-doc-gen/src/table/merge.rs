@@ -21,7 +21,8 @@ impl Table {
                     let unknown_numbers = program_type.id == 0 && program_type.enum_name.is_empty();
                     let same_numbers =
                         known.id == program_type.id && known.enum_name == program_type.enum_name;
-                    if !super::same_sections(&known.sections, &program_type.sections) || !(unknown_numbers || same_numbers)
+                    if !super::same_sections(&known.sections, &program_type.sections)
+                        || !(unknown_numbers || same_numbers)
                     {
                         return Err(builder.error(
                             line,
