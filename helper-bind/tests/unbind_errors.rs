@@ -136,6 +136,10 @@ fn windows_program_type_helper_outside_its_type_is_unknown() {
         assert_eq!(calls.len(), 1);
         assert_eq!(calls[0].section, "bind/0");
         assert_eq!(calls[0].id, 65536);
+        assert!(
+            err.to_string().contains("belong to a program type"),
+            "{err}"
+        );
         assert_eq!(
             calls_with_id(&obj, target == Target::Big, 65536),
             vec![("bind/0".to_string(), calls[0].insn_index)]

@@ -4,6 +4,9 @@ use std::fmt;
 
 use crate::error::ElfError;
 
+/// First Windows program-type (extension) helper ID.
+const PROGRAM_TYPE_IDS: u32 = 65536;
+
 /// A numeric helper call whose ID the source platform does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnknownHelperCall {
@@ -93,6 +96,14 @@ impl fmt::Display for UnbindError {
                         f,
                         "\n  section {}, instruction {}: call {}",
                         c.section, c.insn_index, c.id
+                    )?;
+                }
+                if calls.iter().any(|c| c.id >= PROGRAM_TYPE_IDS) {
+                    write!(
+                        f,
+                        "\nIDs from {PROGRAM_TYPE_IDS} belong to a program type, which the section \
+                         name selects; a section without one (such as `.text`, where subprograms \
+                         live) cannot name them"
                     )?;
                 }
                 write!(

@@ -8,7 +8,9 @@ use std::collections::HashMap;
 pub(crate) struct GrowingStrings<'a> {
     original: &'a [u8],
     appended: Vec<u8>,
-    known: HashMap<Vec<u8>, u32>,
+    /// Every string in the table (original and appended) by content; the
+    /// original's are indexed on first use, in one pass.
+    known: Option<HashMap<Vec<u8>, u32>>,
 }
 
 impl<'a> GrowingStrings<'a> {
@@ -16,32 +18,32 @@ impl<'a> GrowingStrings<'a> {
         GrowingStrings {
             original,
             appended: Vec::new(),
-            known: HashMap::new(),
+            known: None,
         }
     }
 
-    /// Offset of `name`: an existing NUL-terminated occurrence (a suffix of a
-    /// longer string counts, as in any ELF string table) or a new one at the end.
+    /// Offset of `name`: an existing string equal to it, or a new one at the end.
     pub fn offset_of(&mut self, name: &[u8]) -> u32 {
-        if let Some(&off) = self.known.get(name) {
+        let original = self.original;
+        let known = self.known.get_or_insert_with(|| {
+            let mut map = HashMap::new();
+            let mut start = 0;
+            for (i, &b) in original.iter().enumerate() {
+                if b == 0 {
+                    map.entry(original[start..i].to_vec())
+                        .or_insert(start as u32);
+                    start = i + 1;
+                }
+            }
+            map
+        });
+        if let Some(&off) = known.get(name) {
             return off;
         }
-        let mut needle = name.to_vec();
-        needle.push(0);
-        let off = match self
-            .original
-            .windows(needle.len())
-            .position(|w| w == needle.as_slice())
-        {
-            Some(pos) => pos,
-            None => {
-                let pos = self.original.len() + self.appended.len();
-                self.appended.extend_from_slice(&needle);
-                pos
-            }
-        };
-        let off = off as u32;
-        self.known.insert(name.to_vec(), off);
+        let off = (self.original.len() + self.appended.len()) as u32;
+        self.appended.extend_from_slice(name);
+        self.appended.push(0);
+        known.insert(name.to_vec(), off);
         off
     }
 
@@ -67,11 +69,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reuses_whole_strings_and_suffixes_and_appends_the_rest() {
+    fn reuses_whole_strings_and_appends_the_rest() {
         let table = b"\0.relxdp\0prog\0";
         let mut s = GrowingStrings::new(table);
         assert_eq!(s.offset_of(b"prog"), 9);
-        assert_eq!(s.offset_of(b"xdp"), 5);
+        assert_eq!(s.offset_of(b""), 0);
         assert_eq!(s.offset_of(b"bpf_ktime_get_ns"), table.len() as u32);
         assert_eq!(s.offset_of(b"bpf_ktime_get_ns"), table.len() as u32);
         let grown = s.grown().unwrap();
