@@ -209,6 +209,20 @@ pub enum BindProblem {
         /// Program types that provide the helper.
         needs: Vec<String>,
     },
+    /// A program-type helper called from a subprogram (in `.text`) whose calling programs do
+    /// not all give it the same ID, or that no program calls.
+    Subprogram {
+        /// The helper name.
+        name: String,
+        /// Section name of the call (`.text`).
+        section: String,
+        /// Instruction index of the call.
+        insn: usize,
+        /// The subprogram containing the call.
+        function: String,
+        /// What each calling program section makes of the helper; empty when none calls it.
+        callers: Vec<String>,
+    },
     /// A helper bound by argument count whose count cannot be read from the code.
     UnknownArity {
         /// The helper name.
@@ -236,6 +250,15 @@ impl fmt::Display for BindProblem {
                 f,
                 "section `{section}` instruction {insn}: helper `{name}` belongs to program type {} but section `{section}` is not of that type; put the program in a section of that type",
                 needs.join(" or ")
+            ),
+            BindProblem::Subprogram { name, section, insn, function, callers } if callers.is_empty() => write!(
+                f,
+                "section `{section}` instruction {insn}: helper `{name}` belongs to a program type, and subprogram `{function}` is called from no program section that would give it one"
+            ),
+            BindProblem::Subprogram { name, section, insn, function, callers } => write!(
+                f,
+                "section `{section}` instruction {insn}: helper `{name}` in subprogram `{function}` has no single ID for the programs calling it: {}; split the subprogram per program type",
+                callers.join(", ")
             ),
             BindProblem::UnknownArity { name, section, insn, reason } => write!(
                 f,

@@ -6,6 +6,7 @@
 
 pub mod bind;
 pub mod btf;
+pub mod callgraph;
 pub mod classify;
 pub mod elf;
 pub mod error;

@@ -3,7 +3,7 @@
 use crate::classify::{classify, CallTarget};
 use crate::elf::ElfView;
 use crate::error::{BindProblem, ElfError};
-use crate::plan::{resolve_site, FlowCache, HelperTable, Outcome};
+use crate::plan::{HelperTable, Outcome, Resolver};
 
 /// One call site with its resolution per platform.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,7 +26,10 @@ pub struct ListRow {
 pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<ListRow>, ElfError> {
     let view = ElfView::parse(data)?;
     let sites = classify(&view)?;
-    let mut flows: Vec<FlowCache> = tables.iter().map(|_| FlowCache::default()).collect();
+    let mut resolvers: Vec<Resolver> = tables
+        .iter()
+        .map(|_| Resolver::new(&view, &sites))
+        .collect();
     let mut rows = Vec::with_capacity(sites.len());
     for site in &sites {
         let (kind, name, id) = match &site.target {
@@ -38,10 +41,8 @@ pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<List
         };
         let platforms = tables
             .iter()
-            .zip(flows.iter_mut())
-            .map(|((pname, table), flow)| {
-                (pname.to_string(), resolve_site(&view, site, *table, flow))
-            })
+            .zip(resolvers.iter_mut())
+            .map(|((pname, table), resolver)| (pname.to_string(), resolver.resolve(site, *table)))
             .collect();
         rows.push(ListRow {
             section: view.section_name(site.section).into_owned(),
@@ -86,6 +87,12 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::Problem(BindProblem::UnknownArity { reason, .. }) => {
             format!("argument count unknown: {reason}")
         }
+        Outcome::Problem(BindProblem::Subprogram { callers, .. }) if callers.is_empty() => {
+            "program-type helper in a subprogram no program calls".into()
+        }
+        Outcome::Problem(BindProblem::Subprogram { callers, .. }) => {
+            format!("callers disagree: {}", callers.join(", "))
+        }
     }
 }
 
@@ -101,6 +108,7 @@ pub fn status(outcome: &Outcome) -> &'static str {
         Outcome::Problem(BindProblem::Unresolved { .. }) => "unresolved",
         Outcome::Problem(BindProblem::WrongProgramType { .. }) => "wrong-program-type",
         Outcome::Problem(BindProblem::UnknownArity { .. }) => "unknown-arity",
+        Outcome::Problem(BindProblem::Subprogram { .. }) => "subprogram-program-type",
     }
 }
 

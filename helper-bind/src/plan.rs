@@ -7,10 +7,11 @@
 
 use std::collections::HashMap;
 
+use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
 use crate::classify::{CallSite, CallTarget, RelocRef};
 use crate::elf::{ElfView, SHT_GROUP};
 use crate::error::{BindError, BindProblem};
-use crate::insn::{Flow, INSN_SIZE};
+use crate::insn::{ArgScan, Flow, INSN_SIZE};
 use crate::platform::{Platform, Resolution};
 
 /// What binding needs from a platform's helper table.
@@ -102,7 +103,7 @@ pub struct Plan {
 
 /// Per-section control-flow facts, computed on first use.
 #[derive(Default)]
-pub struct FlowCache {
+struct FlowCache {
     flows: HashMap<usize, Flow>,
 }
 
@@ -120,87 +121,171 @@ impl FlowCache {
     }
 }
 
-/// What happens to `site` on the platform of `table`.
-pub fn resolve_site(
-    view: &ElfView,
-    site: &CallSite,
-    table: &dyn HelperTable,
-    flows: &mut FlowCache,
-) -> Outcome {
-    let section = view.section_name(site.section);
-    match &site.target {
-        CallTarget::Numeric { id } => Outcome::Numeric {
-            id: *id,
-            name: table.name_of_id(*id, &section).map(str::to_string),
-        },
-        CallTarget::Local { .. } => Outcome::Local,
-        CallTarget::Kfunc { .. } => Outcome::Kfunc,
-        CallTarget::Other => Outcome::Other,
-        CallTarget::Extern { name, .. } => {
-            match table.resolve(name, &section) {
-                Resolution::Helper { id, canonical } => Outcome::Bind {
-                    id,
-                    canonical: canonical.to_string(),
+/// Resolves call sites of one object on one platform, computing control flow and the call
+/// graph once, on first need.
+pub struct Resolver<'a, 'v> {
+    view: &'a ElfView<'v>,
+    sites: &'a [CallSite],
+    flows: FlowCache,
+    graph: Option<CallGraph>,
+}
+
+impl<'a, 'v> Resolver<'a, 'v> {
+    /// A resolver for the object `view` whose call sites are `sites`.
+    pub fn new(view: &'a ElfView<'v>, sites: &'a [CallSite]) -> Self {
+        Resolver {
+            view,
+            sites,
+            flows: FlowCache::default(),
+            graph: None,
+        }
+    }
+
+    /// What happens to `site` on the platform of `table`.
+    pub fn resolve(&mut self, site: &CallSite, table: &dyn HelperTable) -> Outcome {
+        let view = self.view;
+        let section = view.section_name(site.section);
+        let CallTarget::Extern { name, .. } = &site.target else {
+            return match &site.target {
+                CallTarget::Numeric { id } => Outcome::Numeric {
+                    id: *id,
+                    name: table.name_of_id(*id, &section).map(str::to_string),
                 },
-                Resolution::WrongProgramType { needs } => {
-                    Outcome::Problem(BindProblem::WrongProgramType {
-                        name: name.clone(),
-                        section: section.into_owned(),
-                        insn: site.insn,
-                        needs,
-                    })
-                }
-                Resolution::ByArity(choices) => {
-                    let flow = flows.get(view, site.section);
-                    let scan =
-                        flow.args_before(view.endian, view.section_data(site.section), site.insn);
-                    let problem = |reason: String| {
-                        Outcome::Problem(BindProblem::UnknownArity {
-                            name: name.clone(),
-                            section: section.to_string(),
-                            insn: site.insn,
-                            reason,
-                        })
-                    };
-                    let set: Vec<String> = (1..=5)
-                        .filter(|r| scan.set[r - 1])
-                        .map(|r| format!("r{r}"))
-                        .collect();
-                    match scan.contiguous_count() {
-                        None => problem(format!(
-                            "the registers set before it in its basic block are {}, not r1..rN",
-                            set.join(", ")
-                        )),
-                        Some(n) if n < 2 => problem(format!(
-                        "fmt and fmt_size (r1, r2) are not both set in its basic block (set: {})",
-                        if set.is_empty() { "none".to_string() } else { set.join(", ") }
-                    )),
-                        Some(n) => match choices.iter().find(|(arity, _)| *arity == n) {
-                            Some(&(_, id)) => Outcome::Bind {
-                                id,
-                                canonical: table
-                                    .name_of_id(id, &section)
-                                    .map_or_else(|| format!("{name}{n}"), str::to_string),
-                            },
-                            None => problem(format!(
-                                "{n} arguments, but this platform has printk helpers only for {}",
-                                choices
-                                    .iter()
-                                    .map(|(a, _)| a.to_string())
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )),
-                        },
-                    }
-                }
-                Resolution::Unknown => Outcome::Problem(BindProblem::Unresolved {
+                CallTarget::Local { .. } => Outcome::Local,
+                CallTarget::Kfunc { .. } => Outcome::Kfunc,
+                _ => Outcome::Other,
+            };
+        };
+        match table.resolve(name, &section) {
+            Resolution::Helper { id, canonical } => Outcome::Bind {
+                id,
+                canonical: canonical.to_string(),
+            },
+            Resolution::WrongProgramType { .. } if section == SUBPROGRAM_SECTION => {
+                self.through_callers(site, name, table)
+            }
+            Resolution::WrongProgramType { needs } => {
+                Outcome::Problem(BindProblem::WrongProgramType {
                     name: name.clone(),
                     section: section.into_owned(),
                     insn: site.insn,
-                    suggestion: suggest(name, &table.names()),
-                }),
+                    needs,
+                })
+            }
+            Resolution::ByArity(choices) => {
+                let flow = self.flows.get(view, site.section);
+                let scan =
+                    flow.args_before(view.endian, view.section_data(site.section), site.insn);
+                by_arity(scan, choices, name, &section, site.insn, table)
+            }
+            Resolution::Unknown => Outcome::Problem(BindProblem::Unresolved {
+                name: name.clone(),
+                section: section.into_owned(),
+                insn: site.insn,
+                suggestion: suggest(name, &table.names()),
+            }),
+        }
+    }
+
+    /// A program-type helper called from a subprogram: binds when every program section that
+    /// reaches the subprogram gives the helper the same ID.
+    fn through_callers(&mut self, site: &CallSite, name: &str, table: &dyn HelperTable) -> Outcome {
+        let view = self.view;
+        let sites = self.sites;
+        let graph = self
+            .graph
+            .get_or_insert_with(|| CallGraph::new(view, sites));
+        let function = graph.function_at(site.section, site.insn);
+        let programs = function
+            .map(|f| graph.reaching_programs(view, f))
+            .unwrap_or_default();
+        let function_name =
+            function.map_or_else(|| "?".to_string(), |f| graph.function(f).name.clone());
+        let mut ids = Vec::new();
+        let mut verdicts = Vec::new();
+        for p in &programs {
+            let psec = view.section_name(*p);
+            match table.resolve(name, &psec) {
+                Resolution::Helper { id, canonical } => {
+                    ids.push((id, canonical.to_string()));
+                    verdicts.push(format!("`{psec}` binds it to {id}"));
+                }
+                Resolution::WrongProgramType { needs } => {
+                    verdicts.push(format!(
+                        "`{psec}` is not of program type {}",
+                        needs.join(" or ")
+                    ));
+                }
+                _ => verdicts.push(format!("`{psec}` cannot bind it")),
             }
         }
+        let agreed = ids.len() == programs.len() && ids.windows(2).all(|w| w[0].0 == w[1].0);
+        match ids.first() {
+            Some((id, canonical)) if agreed => Outcome::Bind {
+                id: *id,
+                canonical: canonical.clone(),
+            },
+            _ => Outcome::Problem(BindProblem::Subprogram {
+                name: name.to_string(),
+                section: view.section_name(site.section).into_owned(),
+                insn: site.insn,
+                function: function_name,
+                callers: verdicts,
+            }),
+        }
+    }
+}
+
+/// printk on a platform with fixed-arity helpers: the count of r1..rN set before the call.
+fn by_arity(
+    scan: ArgScan,
+    choices: &[(u8, u32)],
+    name: &str,
+    section: &str,
+    insn: usize,
+    table: &dyn HelperTable,
+) -> Outcome {
+    let problem = |reason: String| {
+        Outcome::Problem(BindProblem::UnknownArity {
+            name: name.to_string(),
+            section: section.to_string(),
+            insn,
+            reason,
+        })
+    };
+    let set: Vec<String> = (1..=5)
+        .filter(|r| scan.set[r - 1])
+        .map(|r| format!("r{r}"))
+        .collect();
+    match scan.contiguous_count() {
+        None => problem(format!(
+            "the registers set before it in its basic block are {}, not r1..rN",
+            set.join(", ")
+        )),
+        Some(n) if n < 2 => problem(format!(
+            "fmt and fmt_size (r1, r2) are not both set in its basic block (set: {})",
+            if set.is_empty() {
+                "none".to_string()
+            } else {
+                set.join(", ")
+            }
+        )),
+        Some(n) => match choices.iter().find(|(arity, _)| *arity == n) {
+            Some(&(_, id)) => Outcome::Bind {
+                id,
+                canonical: table
+                    .name_of_id(id, section)
+                    .map_or_else(|| format!("{name}{n}"), str::to_string),
+            },
+            None => problem(format!(
+                "{n} arguments, but this platform has printk helpers only for {}",
+                choices
+                    .iter()
+                    .map(|(a, _)| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        },
     }
 }
 
@@ -227,7 +312,7 @@ pub fn plan(
     table: &dyn HelperTable,
     options: BindOptions,
 ) -> Result<Plan, BindError> {
-    let mut flows = FlowCache::default();
+    let mut resolver = Resolver::new(view, sites);
     let mut out = Plan::default();
     let mut problems = Vec::new();
     for site in sites {
@@ -235,7 +320,7 @@ pub fn plan(
         let (CallTarget::Extern { symbol, name }, Some(reloc)) = (&site.target, site.reloc) else {
             continue;
         };
-        match resolve_site(view, site, table, &mut flows) {
+        match resolver.resolve(site, table) {
             Outcome::Bind { id, canonical } => out.bindings.push(Binding {
                 section: site.section,
                 insn: site.insn,

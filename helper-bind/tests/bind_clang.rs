@@ -443,3 +443,43 @@ fn bpftool_links_bound_objects_and_linked_objects_bind() {
         }
     }
 }
+
+#[test]
+fn program_type_helper_in_a_subprogram_binds_only_when_its_callers_agree() {
+    // windows_types.c (in the differential above) binds such calls reached from xdp programs
+    // only; here one subprogram is reached from xdp and sockops and another from nothing.
+    let dir = tempfile::tempdir().unwrap();
+    let late = compile(dir.path(), "subprog_conflict.c", "windows", "bpf", true);
+    let before = fs::read(&late).unwrap();
+    let (code, stderr) = status(&helper_bind(&[
+        "--platform",
+        "windows",
+        late.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("subprogram `orphan` is called from no program section"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("subprogram `shared` has no single ID for the programs calling it: `xdp` binds it to 65536, `sockops` is not of program type xdp"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&late).unwrap(), before);
+    let list = helper_bind(&[
+        "list",
+        "--platform",
+        "windows",
+        "--json",
+        late.to_str().unwrap(),
+    ]);
+    let rows: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
+    let statuses: Vec<&str> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["name"] == "bpf_xdp_adjust_head")
+        .map(|r| r["platforms"]["windows"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["subprogram-program-type"; 2]);
+}

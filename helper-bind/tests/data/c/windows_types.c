@@ -44,3 +44,24 @@ SEC("process") int image_path(process_md_t *ctx)
 	unsigned char path[16];
 	return bpf_process_get_image_path(ctx, path, sizeof(path));
 }
+
+/* Program-type helpers in subprograms (.text): the calling programs decide the ID. */
+static __attribute__((noinline)) int adjust_inner(xdp_md_t *ctx, int by)
+{
+	return bpf_xdp_adjust_head(ctx, by);
+}
+
+static __attribute__((noinline)) int pop_eth(xdp_md_t *ctx)
+{
+	return adjust_inner(ctx, 14) + adjust_inner(ctx, 4);
+}
+
+SEC("xdp/pop") int pop(xdp_md_t *ctx)
+{
+	return pop_eth(ctx);
+}
+
+SEC("xdp_again") int pop_again(xdp_md_t *ctx)
+{
+	return pop_eth(ctx) + 1;
+}
