@@ -8,6 +8,7 @@
 //! - [`elf_view`]: a comparable view of an object (sections, symbols, relocations, calls).
 //! - [`btf`]: a small reader of the `.BTF` type section, to check what binding changes there.
 //! - [`kernel`]: bpftool wrappers, bpffs pins removed on drop, direct `BPF_PROG_TEST_RUN`.
+//! - [`oracle`]: load, BTF-kept and same-behaviour assertions with the kernel as judge.
 //! - [`packets`]: the test packets every program runs on.
 #![warn(missing_docs)]
 
@@ -23,6 +24,8 @@ pub mod differential;
 pub mod elf_view;
 #[path = "harness/kernel.rs"]
 pub mod kernel;
+#[path = "harness/oracle.rs"]
+pub mod oracle;
 #[path = "harness/packets.rs"]
 pub mod packets;
 #[path = "harness/tool.rs"]

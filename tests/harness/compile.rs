@@ -159,6 +159,18 @@ pub fn compile(program: &Program, endian: Endian, binding: Binding, out_dir: &Pa
     out
 }
 
+/// Compiles `program` little-endian (the host's byte order) into `dir/<binding>/<name>.o`.
+/// Both builds get the same file name, because libbpf derives the names of the internal
+/// maps (`.rodata`) from it and the map dumps are compared by name.
+pub fn compile_named(program: &Program, binding: Binding, dir: &Path) -> PathBuf {
+    let sub = dir.join(format!("{binding:?}").to_lowercase());
+    std::fs::create_dir_all(&sub).unwrap();
+    let compiled = compile(program, Endian::Little, binding, &sub);
+    let named = sub.join(format!("{}.o", program.name));
+    std::fs::rename(&compiled, &named).unwrap();
+    named
+}
+
 /// A source outside the per-platform program directories, e.g. `link/part_a.c` or
 /// `errors/misspelled_helper.c` under `tests/bpf/`.
 pub fn extra_program(relative: &str, platform: Platform) -> Program {
