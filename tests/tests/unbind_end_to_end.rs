@@ -104,9 +104,9 @@ fn unbound_problems(
                 .relocations
                 .iter()
                 .any(|r| r.offset == reloc.offset);
-            if !in_late
-                && !(reloc.r_type == R_BPF_64_32 && numeric_in_source.contains(&reloc.offset))
-            {
+            let names_numeric_call =
+                reloc.r_type == R_BPF_64_32 && numeric_in_source.contains(&reloc.offset);
+            if !(in_late || names_numeric_call) {
                 problems.push(format!("{}: unexpected relocation {reloc:?}", section.name));
             }
         }
