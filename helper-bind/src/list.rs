@@ -34,7 +34,11 @@ pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<List
     for site in &sites {
         let (kind, name, id) = match &site.target {
             CallTarget::Numeric { id } => ("numeric", None, Some(*id)),
-            CallTarget::Local { symbol } => ("local", symbol.map(|s| local_name(&view, s)), None),
+            CallTarget::Local { symbol } => (
+                "local",
+                symbol.map(|s| local_name(&view, s, site.raw.imm)),
+                None,
+            ),
             CallTarget::Kfunc { name, .. } => ("kfunc", Some(name.clone()), None),
             CallTarget::Extern { name, .. } => ("extern", Some(name.clone()), None),
             CallTarget::Other => ("other", None, Some(site.raw.imm as u32)),
@@ -56,13 +60,19 @@ pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<List
     Ok(rows)
 }
 
-/// A defined symbol's name; a section symbol (which has none) is named after its section.
-fn local_name(view: &ElfView, symbol: usize) -> String {
+/// A called symbol's name. A section symbol (static functions) is named after the function at
+/// its target, `imm + 1` instructions into the section, or after the section.
+fn local_name(view: &ElfView, symbol: usize, imm: i32) -> String {
     let s = &view.symbols[symbol];
-    if s.name.is_empty() {
-        return view.section_name(s.shndx as usize).into_owned();
+    if !s.name.is_empty() {
+        return s.name().into_owned();
     }
-    s.name().into_owned()
+    let target = s.value as i64 + (i64::from(imm) + 1) * 8;
+    view.symbols
+        .iter()
+        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value as i64 == target)
+        .map(|f| f.name().into_owned())
+        .unwrap_or_else(|| view.section_name(s.shndx as usize).into_owned())
 }
 
 /// Short human text for an outcome.
