@@ -126,6 +126,29 @@ fn windows_helper_outside_its_program_type_is_refused() {
     }
 }
 
+/// A `.text` subprogram gets its program type from the sections that call it: refused when
+/// they disagree, or when none does.
+#[test]
+fn windows_subprogram_without_a_single_program_type_is_refused() {
+    let dir = scratch_dir();
+    for (source, needles) in [
+        (
+            "errors/windows_subprog_two_types.c",
+            &["bpf_xdp_adjust_head", "adjust", "xdp", "sockops"][..],
+        ),
+        (
+            "errors/windows_subprog_no_caller.c",
+            &["bpf_xdp_adjust_head", "lonely_adjust"][..],
+        ),
+    ] {
+        let program = extra_program(source, Platform::Windows);
+        for endian in Endian::BOTH {
+            let input = compile(&program, endian, Binding::Late, dir.path());
+            assert_refused("windows", &input, needles);
+        }
+    }
+}
+
 #[test]
 fn linux_only_helpers_are_refused_for_windows_each_named() {
     let dir = scratch_dir();
