@@ -94,7 +94,16 @@ pub fn bpf_sources_dir() -> PathBuf {
 /// Every program written for `platform`, sorted by name. Panics when there are none, so a
 /// moved directory cannot make the suites pass vacuously.
 pub fn programs(platform: Platform) -> Vec<Program> {
-    let dir = bpf_sources_dir().join(platform.name());
+    programs_in(platform.name(), platform)
+}
+
+/// The portable programs (`tests/bpf/portable/`), set up to compile for `platform`.
+pub fn portable_programs(platform: Platform) -> Vec<Program> {
+    programs_in("portable", platform)
+}
+
+fn programs_in(subdir: &str, platform: Platform) -> Vec<Program> {
+    let dir = bpf_sources_dir().join(subdir);
     let mut programs: Vec<Program> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|entry| entry.expect("read directory entry").path())
@@ -134,9 +143,9 @@ pub fn headers_dir(platform: Platform) -> PathBuf {
 fn platform_flags(platform: Platform) -> &'static [&'static str] {
     match platform {
         // Kernel UAPI headers from linux-libc-dev; asm/types.h lives in the multiarch dir.
-        Platform::Linux => &["-I/usr/include/x86_64-linux-gnu"],
+        Platform::Linux => &["-I/usr/include/x86_64-linux-gnu", "-DHB_PLATFORM_LINUX"],
         // Windows programs see no Linux headers, only clang's own freestanding <stdint.h>.
-        Platform::Windows => &["-ffreestanding"],
+        Platform::Windows => &["-ffreestanding", "-DHB_PLATFORM_WINDOWS"],
     }
 }
 
