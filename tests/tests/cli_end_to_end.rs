@@ -149,6 +149,21 @@ fn windows_subprogram_without_a_single_program_type_is_refused() {
     }
 }
 
+/// Windows printk: the helper is chosen by argument count; where the code does not show the
+/// count, binding refuses. The same object binds for Linux, whose printk is variadic.
+#[test]
+fn windows_printk_with_unknown_argument_count_is_refused() {
+    let dir = scratch_dir();
+    let program = extra_program("errors/windows_printk_arity_unknown.c", Platform::Windows);
+    for endian in Endian::BOTH {
+        let input = compile(&program, endian, Binding::Late, dir.path());
+        let message = assert_refused("windows", &input, &["bpf_trace_printk", "bind"]);
+        assert!(message.contains("argument"), "{message}");
+        let (output, _) = bind_attempt("linux", &input, &[]);
+        assert!(output.status.success(), "{}", stderr(&output));
+    }
+}
+
 #[test]
 fn linux_only_helpers_are_refused_for_windows_each_named() {
     let dir = scratch_dir();
