@@ -32,6 +32,14 @@ impl HeaderIds {
         HeaderIds { ids }
     }
 
+    /// These IDs plus the `BPF_HELPER` lines of another header (a `--helpers FILE`).
+    pub fn with_file(mut self, path: &Path) -> HeaderIds {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        self.ids.extend(parse_bpf_helper_lines(&text));
+        self
+    }
+
     /// The ID of `name`, if the header declares it.
     pub fn id(&self, name: &str) -> Option<i32> {
         self.ids.get(name).copied()
