@@ -139,6 +139,21 @@ pub fn headers_dir(platform: Platform) -> PathBuf {
     dir
 }
 
+/// The kernel oracles (`bpf_doc.py` and `bpf.h` of several kernels) that
+/// `scripts/setup-test-env` extracts: `$HELPER_BIND_ORACLES` or `<workspace>/target/oracles`.
+pub fn oracle_bpf_h(kernel: &str) -> PathBuf {
+    let base = std::env::var_os("HELPER_BIND_ORACLES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target").join("oracles"));
+    let path = base.join(kernel).join("bpf.h");
+    assert!(
+        path.is_file(),
+        "{} is missing: run scripts/setup-test-env",
+        path.display()
+    );
+    path
+}
+
 /// Platform-specific compiler flags.
 fn platform_flags(platform: Platform) -> &'static [&'static str] {
     match platform {
