@@ -15,6 +15,7 @@
 //! | `missing` | yes | no helper of that name on the target |
 //! | `wrong-program-type` | yes | the helper exists only for other program types (`needs`) |
 //! | `unknown-arity` | yes | printk whose argument count cannot be read from the code |
+//! | `subprogram` | yes | a program-type helper in a subprogram whose callers disagree |
 //! | `unknown-id` | yes | a numeric call whose ID `from` does not know |
 //! | `kfunc` | on Windows | kernel functions exist on Linux only |
 //! | `other` | on Windows | a call by BTF id (Linux kfunc form) |
@@ -57,7 +58,7 @@ use std::path::Path;
 use crate::classify::{classify, CallSite, CallTarget};
 use crate::elf::ElfView;
 use crate::error::{BindProblem, ElfError, Error};
-use crate::plan::{resolve_site, FlowCache, HelperTable, Outcome};
+use crate::plan::{HelperTable, Outcome, Resolver};
 use crate::platform::{Platform, PlatformKind, Resolution};
 
 pub use notes::{NoteLevel, ObjectNote};
@@ -144,6 +145,14 @@ pub enum Verdict {
         /// Why not.
         reason: String,
     },
+    /// A program-type helper in a subprogram whose calling programs do not agree on one ID
+    /// (or that no program calls).
+    Subprogram {
+        /// The subprogram.
+        function: String,
+        /// What each calling program section makes of the helper.
+        callers: Vec<String>,
+    },
     /// A numeric call whose ID the source platform does not know.
     UnknownId,
     /// A kfunc call.
@@ -170,6 +179,7 @@ impl Verdict {
             Verdict::Missing { .. } => "missing",
             Verdict::WrongProgramType { .. } => "wrong-program-type",
             Verdict::UnknownArity { .. } => "unknown-arity",
+            Verdict::Subprogram { .. } => "subprogram",
             Verdict::UnknownId => "unknown-id",
             Verdict::Kfunc { .. } => "kfunc",
             Verdict::Other { .. } => "other",
@@ -188,6 +198,7 @@ impl Verdict {
             Verdict::Missing { .. }
             | Verdict::WrongProgramType { .. }
             | Verdict::UnknownArity { .. }
+            | Verdict::Subprogram { .. }
             | Verdict::UnknownId => true,
         }
     }
@@ -279,10 +290,10 @@ pub fn check(data: &[u8], from: &Platform, to: &Platform) -> Result<CheckReport,
     let view = ElfView::parse(data)?;
     let sites = classify(&view)?;
     let table = PortableTable { from, to };
-    let mut flows = FlowCache::default();
+    let mut resolver = Resolver::new(&view, &sites);
     let calls = sites
         .iter()
-        .map(|site| check_site(&view, site, &table, &mut flows))
+        .map(|site| check_site(&view, site, &table, &mut resolver))
         .collect::<Vec<_>>();
     let notes = notes::object_notes(&view, &sites, &calls, from, to)?;
     Ok(CheckReport {
@@ -297,7 +308,7 @@ fn check_site(
     view: &ElfView,
     site: &CallSite,
     table: &PortableTable,
-    flows: &mut FlowCache,
+    resolver: &mut Resolver,
 ) -> CallCheck {
     let section = view.section_name(site.section).into_owned();
     let linux = table.to.kind() == PlatformKind::Linux;
@@ -306,7 +317,7 @@ fn check_site(
             CallKind::Extern,
             Some(name.clone()),
             None,
-            helper_verdict(view, site, name, table, flows),
+            helper_verdict(view, site, name, table, resolver),
         ),
         CallTarget::Numeric { id } => match table.from.name_of_id(*id, &section) {
             Some(name) => {
@@ -318,7 +329,7 @@ fn check_site(
                     },
                     ..site.clone()
                 };
-                let verdict = helper_verdict(view, &as_extern, name, table, flows);
+                let verdict = helper_verdict(view, &as_extern, name, table, resolver);
                 (
                     CallKind::Numeric,
                     Some(name.to_string()),
@@ -336,7 +347,7 @@ fn check_site(
         ),
         CallTarget::Local { symbol } => (
             CallKind::Local,
-            symbol.map(|s| view.symbols[s].name().into_owned()),
+            symbol.map(|s| local_name(view, s, site.raw.imm)),
             None,
             Verdict::Local,
         ),
@@ -357,20 +368,36 @@ fn check_site(
     }
 }
 
+/// A called symbol's name. A section symbol (static functions) is named after the function
+/// at its target, `imm + 1` instructions into the section, or after the section (as `list`
+/// does).
+fn local_name(view: &ElfView, symbol: usize, imm: i32) -> String {
+    let s = &view.symbols[symbol];
+    if !s.name.is_empty() {
+        return s.name().into_owned();
+    }
+    let target = s.value as i64 + (i64::from(imm) + 1) * 8;
+    view.symbols
+        .iter()
+        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value as i64 == target)
+        .map(|f| f.name().into_owned())
+        .unwrap_or_else(|| view.section_name(s.shndx as usize).into_owned())
+}
+
 /// The verdict for a helper called by `name` (as compiled for `table.from`).
 fn helper_verdict(
     view: &ElfView,
     site: &CallSite,
     name: &str,
     table: &PortableTable,
-    flows: &mut FlowCache,
+    resolver: &mut Resolver,
 ) -> Verdict {
     let section = view.section_name(site.section);
     let by_arity = match table.resolve(name, &section) {
         Resolution::ByArity(choices) => Some(choices.to_vec()),
         _ => None,
     };
-    match resolve_site(view, site, table, flows) {
+    match resolver.resolve(site, table) {
         Outcome::Bind { id, canonical } => {
             if let Some(choices) = by_arity {
                 let arity = choices.iter().find(|c| c.1 == id).map_or(0, |c| c.0);
@@ -419,7 +446,10 @@ fn helper_verdict(
         Outcome::Problem(BindProblem::UnknownArity { reason, .. }) => {
             Verdict::UnknownArity { reason }
         }
-        // resolve_site gives these only for non-extern targets, which never get here.
+        Outcome::Problem(BindProblem::Subprogram {
+            function, callers, ..
+        }) => Verdict::Subprogram { function, callers },
+        // The resolver gives these only for non-extern targets, which never get here.
         Outcome::Numeric { .. } | Outcome::Local | Outcome::Kfunc | Outcome::Other => {
             Verdict::Missing { suggestion: None }
         }

@@ -31,6 +31,12 @@ pub fn detail(v: &Verdict) -> String {
             format!("only for program type {}", needs.join(", "))
         }
         Verdict::UnknownArity { reason } => format!("argument count unknown: {reason}"),
+        Verdict::Subprogram { function, callers } if callers.is_empty() => {
+            format!("program-type helper in subprogram {function}, which no program calls")
+        }
+        Verdict::Subprogram { function, callers } => {
+            format!("in subprogram {function}: {}", callers.join(", "))
+        }
         Verdict::UnknownId => "the source platform has no helper with this ID".into(),
         Verdict::Kfunc { supported: true } => "kfunc, resolved by libbpf at load time".into(),
         Verdict::Kfunc { supported: false } => "kfunc: Linux only".into(),
