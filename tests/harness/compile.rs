@@ -166,8 +166,25 @@ fn platform_flags(platform: Platform) -> &'static [&'static str] {
 
 /// Compiles `program` into `out_dir/<name>-<target>-<early|late>.o` and returns that path.
 pub fn compile(program: &Program, endian: Endian, binding: Binding, out_dir: &Path) -> PathBuf {
+    compile_with(program, endian, binding, &[], out_dir)
+}
+
+/// Like [`compile`] with extra clang flags (e.g. `-mcpu=v4`, `-g0`), which also go into the
+/// output name so that variants of one program can share a directory.
+pub fn compile_with(
+    program: &Program,
+    endian: Endian,
+    binding: Binding,
+    extra_args: &[&str],
+    out_dir: &Path,
+) -> PathBuf {
+    let variant: String = extra_args
+        .iter()
+        .map(|a| a.trim_start_matches('-').replace(['=', '/'], "_"))
+        .map(|a| format!("-{a}"))
+        .collect();
     let out = out_dir.join(format!(
-        "{}-{}-{}.o",
+        "{}-{}{variant}-{}.o",
         program.name,
         endian.target(),
         binding.name()
@@ -177,7 +194,7 @@ pub fn compile(program: &Program, endian: Endian, binding: Binding, out_dir: &Pa
         program.platform,
         endian,
         binding,
-        &[],
+        extra_args,
         &out,
     );
     out

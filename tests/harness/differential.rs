@@ -506,6 +506,31 @@ fn is_c_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// The whole differential for one program: compiles it early- and late-bound with
+/// `extra_args`, binds the late build for its platform with `helper-bind -o`, checks the
+/// input is untouched, and returns [`bound_matches`]'s problems (empty when all is well).
+pub fn bind_and_compare(
+    program: &crate::compile::Program,
+    endian: crate::compile::Endian,
+    extra_args: &[&str],
+    dir: &Path,
+) -> String {
+    use crate::compile::{compile_with, Binding};
+    let early_path = compile_with(program, endian, Binding::Early, extra_args, dir);
+    let late_path = compile_with(program, endian, Binding::Late, extra_args, dir);
+    let bound_path = late_path.with_extension("bound.o");
+    let input_before = file_bytes(&late_path);
+    crate::tool::bind(program.platform.name(), &late_path, &bound_path);
+    if input_before != file_bytes(&late_path) {
+        return format!("{}: helper-bind modified its input\n", late_path.display());
+    }
+    bound_matches(
+        &ElfView::read(&early_path),
+        &ElfView::read(&late_path),
+        &ElfView::read(&bound_path),
+    )
+}
+
 /// Reads a file's bytes, for before/after comparisons of inputs.
 pub fn file_bytes(path: &Path) -> Vec<u8> {
     std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))

@@ -4,9 +4,9 @@
 //! program-type helpers chosen by section prefix, printk by argument count and an alias.
 
 use integration_tests::compile::{compile, programs, Binding, Endian, Platform};
-use integration_tests::differential::{bound_matches, file_bytes, late_matches_early, WindowsIds};
+use integration_tests::differential::{bind_and_compare, late_matches_early, WindowsIds};
 use integration_tests::elf_view::ElfView;
-use integration_tests::{scratch_dir, tool};
+use integration_tests::scratch_dir;
 
 #[test]
 fn late_bound_build_calls_each_helper_by_name() {
@@ -43,24 +43,32 @@ fn bound_code_equals_early_build() {
     let dir = scratch_dir();
     for program in programs(Platform::Windows) {
         for endian in Endian::BOTH {
-            let early_path = compile(&program, endian, Binding::Early, dir.path());
-            let late_path = compile(&program, endian, Binding::Late, dir.path());
-            let bound_path =
-                dir.path()
-                    .join(format!("{}-{}-bound.o", program.name, endian.target()));
-            let input_before = file_bytes(&late_path);
-            tool::bind("windows", &late_path, &bound_path);
-            assert_eq!(
-                input_before,
-                file_bytes(&late_path),
-                "{program}: input modified"
-            );
-
-            let early = ElfView::read(&early_path);
-            let late = ElfView::read(&late_path);
-            let bound = ElfView::read(&bound_path);
-            let problems = bound_matches(&early, &late, &bound);
+            let problems = bind_and_compare(&program, endian, &[], dir.path());
             assert!(problems.is_empty(), "{program} {endian:?}:\n{problems}");
+        }
+    }
+}
+
+/// Every BPF ISA version clang targets, and builds without BTF (`-g0`).
+#[test]
+fn bound_code_equals_early_build_for_every_cpu_version_and_without_btf() {
+    let dir = scratch_dir();
+    let variants: [&[&str]; 5] = [
+        &["-mcpu=v1"],
+        &["-mcpu=v2"],
+        &["-mcpu=v3"],
+        &["-mcpu=v4"],
+        &["-g0"],
+    ];
+    for program in programs(Platform::Windows) {
+        for variant in variants {
+            for endian in Endian::BOTH {
+                let problems = bind_and_compare(&program, endian, variant, dir.path());
+                assert!(
+                    problems.is_empty(),
+                    "{program} {endian:?} {variant:?}:\n{problems}"
+                );
+            }
         }
     }
 }
