@@ -244,9 +244,10 @@ pub fn run_batch(
 }
 
 /// The command-line batch: all cores, a progress bar when stderr is a terminal, then one
-/// line on stderr per failed object (`INPUT: error`) and a summary line. Returns the exit
-/// status ([`BatchReport::exit_code`]).
-pub fn run_batch_cli(inputs: &[PathBuf], outdir: Option<&Path>, job: &Job) -> i32 {
+/// line on stderr per failed object (`INPUT: error`). Returns the exit status
+/// ([`BatchReport::exit_code`]) and a summary line for the caller to print (as the error
+/// message when the status is not 0).
+pub fn run_batch_cli(inputs: &[PathBuf], outdir: Option<&Path>, job: &Job) -> (i32, String) {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new(inputs.len() as u64);
@@ -264,12 +265,8 @@ pub fn run_batch_cli(inputs: &[PathBuf], outdir: Option<&Path>, job: &Job) -> i3
         bar.inc(1);
     });
     bar.finish_and_clear();
-    let failed: Vec<&ObjectResult> = report
-        .results
-        .iter()
-        .filter(|r| r.outcome.is_err())
-        .collect();
-    for r in &failed {
+    let failed = report.results.iter().filter(|r| r.outcome.is_err()).count();
+    for r in &report.results {
         if let Err(f) = &r.outcome {
             eprintln!("{}: {}", r.input.display(), f.message);
         }
@@ -278,16 +275,15 @@ pub fn run_batch_cli(inputs: &[PathBuf], outdir: Option<&Path>, job: &Job) -> i3
         Job::Bind { .. } => "bound",
         Job::Rebind { .. } => "rebound",
     };
-    eprintln!(
-        "helper-bind: {verb} {} of {} object(s); {} failed{}",
-        report.results.len() - failed.len(),
+    let summary = format!(
+        "{verb} {} of {} object(s); {failed} failed{}",
+        report.results.len() - failed,
         report.results.len(),
-        failed.len(),
-        if failed.is_empty() {
+        if failed == 0 {
             ""
         } else {
             " (their outputs were not written)"
         }
     );
-    report.exit_code()
+    (report.exit_code(), summary)
 }
