@@ -3,12 +3,12 @@
 //! program-type rules, Linux-only helpers on Windows, the no-op case, bad input, and
 //! `list --json` checked call by call against the early-bound build.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use integration_tests::compile::{
-    compile, extra_program, programs, Binding, Endian, Platform, Program,
+    compile, compile_with, extra_program, programs, Binding, Endian, Platform, Program,
 };
 use integration_tests::differential::{file_bytes, HeaderIds};
 use integration_tests::elf_view::ElfView;
@@ -57,12 +57,18 @@ fn late(program: &Program, dir: &Path) -> PathBuf {
 }
 
 #[test]
-fn unknown_helper_is_refused_with_its_name_section_and_a_suggestion() {
+fn unknown_helper_is_refused_with_its_name_place_and_a_suggestion() {
     let dir = scratch_dir();
     let program = extra_program("errors/misspelled_helper.c", Platform::Linux);
     for endian in Endian::BOTH {
         let input = compile(&program, endian, Binding::Late, dir.path());
         let file_name = input.file_name().unwrap().to_string_lossy().into_owned();
+        let call = ElfView::read(&input)
+            .calls()
+            .into_iter()
+            .find(|c| c.target.as_deref() == Some("bpf_map_lookup_elm"))
+            .expect("the misspelled call");
+        let place = format!("instruction {}", call.index);
         for platform in ["linux", "windows"] {
             assert_refused(
                 platform,
@@ -72,6 +78,7 @@ fn unknown_helper_is_refused_with_its_name_section_and_a_suggestion() {
                     "bpf_map_lookup_elm",
                     "bpf_map_lookup_elem",
                     "tc",
+                    &place,
                 ],
             );
         }
@@ -114,6 +121,37 @@ fn allow_unresolved_leaves_unknown_externs_and_binds_the_rest() {
             "{endian:?}: bpf_xdp_load_bytes not bound to {load_bytes}: {calls:?}"
         );
     }
+}
+
+/// kfuncs are told from helpers by BTF alone (the `.ksyms` DATASEC). Built without BTF, the
+/// kfunc program's kfunc calls are unknown externs: refused, or left with --allow-unresolved
+/// while its helpers bind.
+#[test]
+fn kfuncs_without_btf_are_unknown_externs() {
+    let dir = scratch_dir();
+    let kfunc = programs(Platform::Linux)
+        .into_iter()
+        .find(|p| p.name == "kfunc")
+        .expect("tests/bpf/linux/kfunc.c");
+    let input = compile_with(&kfunc, Endian::Little, Binding::Late, &["-g0"], dir.path());
+    assert!(ElfView::read(&input).find_section(".BTF").is_none());
+    assert_refused("linux", &input, &["bpf_rcu_read_lock", "bpf_iter_num_new"]);
+
+    let (output, out) = bind_attempt("linux", &input, &["--allow-unresolved"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let bound = ElfView::read(&out);
+    let left: BTreeSet<String> = bound.undefined_symbols();
+    let expected: BTreeSet<String> = [
+        "bpf_iter_num_destroy",
+        "bpf_iter_num_new",
+        "bpf_iter_num_next",
+        "bpf_rcu_read_lock",
+        "bpf_rcu_read_unlock",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(left, expected, "only the kfuncs stay undefined");
 }
 
 #[test]
