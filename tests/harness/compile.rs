@@ -204,9 +204,19 @@ pub fn compile_with(
 /// Both builds get the same file name, because libbpf derives the names of the internal
 /// maps (`.rodata`) from it and the map dumps are compared by name.
 pub fn compile_named(program: &Program, binding: Binding, dir: &Path) -> PathBuf {
+    compile_named_with(program, binding, &[], dir)
+}
+
+/// [`compile_named`] with extra clang flags.
+pub fn compile_named_with(
+    program: &Program,
+    binding: Binding,
+    extra_args: &[&str],
+    dir: &Path,
+) -> PathBuf {
     let sub = dir.join(format!("{binding:?}").to_lowercase());
     std::fs::create_dir_all(&sub).unwrap();
-    let compiled = compile(program, Endian::Little, binding, &sub);
+    let compiled = compile_with(program, Endian::Little, binding, extra_args, &sub);
     let named = sub.join(format!("{}.o", program.name));
     std::fs::rename(&compiled, &named).unwrap();
     named

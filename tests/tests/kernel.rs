@@ -9,7 +9,9 @@
 
 use std::path::{Path, PathBuf};
 
-use integration_tests::compile::{compile_named, extra_program, programs, Binding, Platform};
+use integration_tests::compile::{
+    compile_named, compile_named_with, extra_program, programs, Binding, Platform, Program,
+};
 use integration_tests::differential::bound_matches;
 use integration_tests::elf_view::ElfView;
 use integration_tests::kernel::{self, PinDir};
@@ -35,17 +37,36 @@ fn bound_objects_load_keep_btf_and_behave_like_early_builds() {
         return;
     }
     for program in programs(Platform::Linux) {
-        let dir = scratch_dir();
-        let early = compile_named(&program, Binding::Early, dir.path());
-        let late = compile_named(&program, Binding::Late, dir.path());
-        let bound = bind_linux(&late, dir.path(), &[]);
-
-        let early_pins = load(&early);
-        let bound_pins = load(&bound);
-        assert_btf_kept(&early_pins, &format!("{program} early"));
-        assert_btf_kept(&bound_pins, &format!("{program} bound"));
-        assert_same_behaviour(&early_pins, &bound_pins, &program.to_string());
+        load_and_compare(&program, &[]);
     }
+}
+
+/// The same for every BPF ISA version: the kernel here runs v4 (sign-extending loads and
+/// moves, byte swaps, long jumps) as well as v1.
+#[test]
+fn bound_objects_behave_like_early_builds_at_every_cpu_version() {
+    if kernel_unavailable("bound_objects_behave_like_early_builds_at_every_cpu_version") {
+        return;
+    }
+    for program in programs(Platform::Linux) {
+        for cpu in ["-mcpu=v1", "-mcpu=v2", "-mcpu=v3", "-mcpu=v4"] {
+            load_and_compare(&program, &[cpu]);
+        }
+    }
+}
+
+fn load_and_compare(program: &Program, extra_args: &[&str]) {
+    let dir = scratch_dir();
+    let early = compile_named_with(program, Binding::Early, extra_args, dir.path());
+    let late = compile_named_with(program, Binding::Late, extra_args, dir.path());
+    let bound = bind_linux(&late, dir.path(), &[]);
+    let label = format!("{program} {extra_args:?}");
+
+    let early_pins = load(&early);
+    let bound_pins = load(&bound);
+    assert_btf_kept(&early_pins, &format!("{label} early"));
+    assert_btf_kept(&bound_pins, &format!("{label} bound"));
+    assert_same_behaviour(&early_pins, &bound_pins, &label);
 }
 
 /// Guards the comparison above: two loads of the same early build give identical results
