@@ -376,10 +376,11 @@ fn local_name(view: &ElfView, symbol: usize, imm: i32) -> String {
     if !s.name.is_empty() {
         return s.name().into_owned();
     }
-    let target = s.value as i64 + (i64::from(imm) + 1) * 8;
+    // Wrapping: symbol values come from the file and may be anything.
+    let target = s.value.wrapping_add_signed((i64::from(imm) + 1) * 8);
     view.symbols
         .iter()
-        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value as i64 == target)
+        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value == target)
         .map(|f| f.name().into_owned())
         .unwrap_or_else(|| view.section_name(s.shndx as usize).into_owned())
 }
