@@ -27,6 +27,8 @@ pub mod linkage {
 pub struct BtfType {
     /// Type id (1-based; 0 is `void`).
     pub id: u32,
+    /// Byte offset of the record in the `.BTF` section.
+    pub offset: usize,
     /// Offset of its name in the string table.
     pub name_off: u32,
     /// `BTF_KIND_*`.
@@ -90,8 +92,12 @@ impl Btf {
                 u32::from_le_bytes(bytes)
             })
         };
-        let magic = word(0)? & 0xffff;
-        let magic = if big_endian { word(0)? >> 16 } else { magic };
+        let magic_bytes = data.get(..2).ok_or("BTF shorter than its magic")?;
+        let magic = if big_endian {
+            u16::from_be_bytes([magic_bytes[0], magic_bytes[1]])
+        } else {
+            u16::from_le_bytes([magic_bytes[0], magic_bytes[1]])
+        };
         if magic != 0xeb9f {
             return Err(format!("bad BTF magic {magic:#x}"));
         }
@@ -117,6 +123,7 @@ impl Btf {
                 .collect::<Result<Vec<_>, _>>()?;
             types.push(BtfType {
                 id: types.len() as u32 + 1,
+                offset: at,
                 name_off: word(at)?,
                 kind,
                 vlen,
