@@ -5,10 +5,6 @@
 //! position. As in the kernel script, the line after the `#define` (`FN(unspec...)`, ID 0) is
 //! skipped and the list ends at the first line that is not an entry.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
-
 use super::error::{ParseError, ParseErrorKind};
 use super::lines::Lines;
 use crate::model::IdSource;
@@ -41,36 +37,52 @@ impl Mapper {
     }
 }
 
-fn explicit_entry() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^\s*FN\(([0-9A-Za-z_]+), ([0-9]+), ##ctx\)").expect("constant pattern")
-    })
+fn is_word(c: char) -> bool {
+    c == '_' || c.is_alphanumeric()
 }
 
-fn positional_entry() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"^\s*FN\(([0-9A-Za-z_]+)\)").expect("constant pattern"))
+/// `\s*FN\((\w+)` at the start of `line`: the name and what follows it.
+fn entry_name(line: &str) -> Option<(&str, &str)> {
+    let rest = line.trim_start().strip_prefix("FN(")?;
+    let len = rest.find(|c| !is_word(c)).unwrap_or(rest.len());
+    (len > 0).then(|| rest.split_at(len))
+}
+
+/// `\s*FN\((\w+), (\d+), ##ctx\)`: name and ID text.
+fn explicit_entry(line: &str) -> Option<(&str, &str)> {
+    let (name, rest) = entry_name(line)?;
+    let rest = rest.strip_prefix(", ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    rest[digits..].starts_with(", ##ctx)").then_some(())?;
+    (digits > 0).then(|| (name, &rest[..digits]))
+}
+
+/// `\s*FN\((\w+)\)`: the name.
+fn positional_entry(line: &str) -> Option<(&str, &str)> {
+    let (name, rest) = entry_name(line)?;
+    rest.starts_with(')').then_some((name, ""))
 }
 
 /// Finds and reads the mapper; `Ok(None)` when the header has none.
 pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Option<Mapper>, ParseError> {
-    let (source, start, re) = if let Some(i) = lines.find(EXPLICIT_START) {
-        (IdSource::ExplicitMapper, i, explicit_entry())
-    } else if let Some(i) = lines.find(POSITIONAL_START) {
-        (IdSource::PositionalMapper, i, positional_entry())
-    } else {
-        return Ok(None);
-    };
+    type EntryParser = fn(&str) -> Option<(&str, &str)>;
+    let (source, start, entry): (IdSource, usize, EntryParser) =
+        if let Some(i) = lines.find(EXPLICIT_START) {
+            (IdSource::ExplicitMapper, i, explicit_entry)
+        } else if let Some(i) = lines.find(POSITIONAL_START) {
+            (IdSource::PositionalMapper, i, positional_entry)
+        } else {
+            return Ok(None);
+        };
     let mut entries: Vec<MapperEntry> = Vec::new();
     let mut cur = start + 2;
     while let Some(line) = lines.get(cur) {
-        let Some(caps) = re.captures(line) else {
+        let Some((short_name, id_text)) = entry(line) else {
             break;
         };
-        let name = format!("bpf_{}", &caps[1]);
+        let name = format!("bpf_{short_name}");
         let id = match source {
-            IdSource::ExplicitMapper => caps[2].parse::<u32>().map_err(|_| {
+            IdSource::ExplicitMapper => id_text.parse::<u32>().map_err(|_| {
                 ParseError::new(
                     file,
                     cur + 1,
@@ -114,4 +126,28 @@ pub(crate) fn parse(lines: &Lines<'_>, file: &str) -> Result<Option<Mapper>, Par
         ));
     }
     Ok(Some(Mapper { source, entries }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn entries_like_the_script_patterns() {
+        assert_eq!(
+            explicit_entry("\tFN(map_lookup_elem, 1, ##ctx)\t\t\\"),
+            Some(("map_lookup_elem", "1"))
+        );
+        assert_eq!(explicit_entry("FN(x, 12, ##ctx)"), Some(("x", "12")));
+        assert_eq!(explicit_entry("\tFN(x, , ##ctx)"), None);
+        assert_eq!(explicit_entry("\tFN(x, 1,##ctx)"), None);
+        assert_eq!(explicit_entry("\tFN(x)"), None);
+        assert_eq!(
+            positional_entry("\tFN(map_lookup_elem),\t\\"),
+            Some(("map_lookup_elem", ""))
+        );
+        assert_eq!(positional_entry("\tFN(x, 1, ##ctx)"), None);
+        assert_eq!(positional_entry("\t/* */"), None);
+        assert_eq!(positional_entry("\tFN()"), None);
+    }
 }

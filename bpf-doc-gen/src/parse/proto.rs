@@ -1,13 +1,12 @@
 //! Helper prototypes: recognising a prototype line and splitting a prototype into return type,
 //! name and arguments, exactly as the kernel script's regular expressions do.
 //!
-//! Recognising uses the script's own pattern through `regex`, whose leftmost-first semantics
-//! agree with Python's backtracking `re`; only `is_match` is needed, which runs on the lazy DFA.
-//! It is compiled twice: an ASCII-only version (small, fast to build) used for ASCII lines,
-//! where `\w` means the same in both, and a Unicode version, built only if a non-ASCII line
-//! ever shows up. Splitting follows `proto_break_down`'s two patterns by hand: their
-//! backtracking is shallow enough to spell out, and that avoids capture-group matching, which
-//! dominated the run time.
+//! Both are spelled out by hand, because building and running a regex engine cost more than
+//! the rest of a run. Recognising is a boolean question, answered by a small memoised search
+//! over the pattern's structure; lines that are not ASCII or very long go to the script's own
+//! pattern through `regex` (leftmost-first, like Python's `re`), compiled only then.
+//! Splitting follows `proto_break_down`'s two patterns, whose backtracking is shallow enough
+//! to spell out. Unit tests compare both with Python's `re` on generated prototypes.
 
 use std::sync::OnceLock;
 
@@ -38,7 +37,107 @@ fn proto_regex(text: &str) -> &'static Regex {
 /// not a prototype line.
 pub(crate) fn prototype_of_line(line: &str) -> Option<&str> {
     // ` \* ?`: with the space if that matches, else without (the regex's order).
-    super::lines::after_star(line).find(|rest| proto_regex(rest).is_match(rest))
+    super::lines::after_star(line).find(|rest| is_proto(rest))
+}
+
+/// Longest line the hand matcher takes (it is quadratic in the worst case); longer or
+/// non-ASCII lines go to the regex.
+const HAND_MATCH_MAX: usize = 4096;
+
+fn is_proto(rest: &str) -> bool {
+    if rest.is_ascii() && rest.len() <= HAND_MATCH_MAX {
+        proto_matches_ascii(rest.as_bytes())
+    } else {
+        proto_regex(rest).is_match(rest)
+    }
+}
+
+fn ascii_word_len(s: &[u8]) -> usize {
+    s.iter()
+        .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+        .count()
+}
+
+/// [`PROTO`] on an ASCII string, without a regex engine (which cost more to build than the
+/// whole parse): some space splits `(.+)` from ` \**\w+\(`, and from the `(` on, one to five
+/// argument items reach the final `)`. Stars and the name are maximal runs, as a shorter run
+/// could not be followed by what comes next.
+fn proto_matches_ascii(s: &[u8]) -> bool {
+    let n = s.len();
+    if n < 2 || s[n - 1] != b')' {
+        return false;
+    }
+    // Which (position, items so far) states are known to fail; shared by every split point,
+    // as the items after `(` do not depend on where `(.+)` ended.
+    let mut failed = vec![false; 6 * (n + 1)];
+    (1..n).filter(|&p| s[p] == b' ').any(|p| {
+        let mut q = p + 1;
+        while q < n && s[q] == b'*' {
+            q += 1;
+        }
+        let w = ascii_word_len(&s[q..]);
+        q += w;
+        w > 0 && q < n && s[q] == b'(' && items_reach_end(s, q + 1, 0, &mut failed)
+    })
+}
+
+/// `(((const )?(struct )?(\w+|\.\.\.)( \**\w+)?)(, )?){1,5}\)$` from `pos`, `done` items
+/// already matched.
+fn items_reach_end(s: &[u8], pos: usize, done: usize, failed: &mut [bool]) -> bool {
+    if done >= 1 && pos + 1 == s.len() {
+        return true;
+    }
+    let key = done * (s.len() + 1) + pos;
+    if done == 5 || failed[key] {
+        return false;
+    }
+    let mut ends = Vec::new();
+    item_ends(s, pos, &mut ends);
+    for e in ends {
+        if items_reach_end(s, e, done + 1, failed) {
+            return true;
+        }
+    }
+    failed[key] = true;
+    false
+}
+
+/// Every position one `((const )?(struct )?(\w+|\.\.\.)( \**\w+)?)(, )?` starting at `pos`
+/// can end at. A word may end early (the next item continues it), so every end inside a run
+/// counts; only a run's full length can be followed by ` ` or `, `.
+fn item_ends(s: &[u8], pos: usize, ends: &mut Vec<usize>) {
+    let push = |e: usize, ends: &mut Vec<usize>| {
+        ends.push(e);
+        if s[e..].starts_with(b", ") {
+            ends.push(e + 2);
+        }
+    };
+    let mut starts = vec![pos];
+    if s[pos..].starts_with(b"const ") {
+        starts.push(pos + 6);
+    }
+    for i in 0..starts.len() {
+        if s[starts[i]..].starts_with(b"struct ") {
+            starts.push(starts[i] + 7);
+        }
+    }
+    for a in starts {
+        let run = ascii_word_len(&s[a..]);
+        let dots = s[a..].starts_with(b"...").then_some(a + 3);
+        for core in (a + 1..=a + run).chain(dots) {
+            push(core, ends);
+            if s.get(core) == Some(&b' ') {
+                let mut q = core + 1;
+                while q < s.len() && s[q] == b'*' {
+                    q += 1;
+                }
+                let run2 = ascii_word_len(&s[q..]);
+                for e in q + 1..=q + run2 {
+                    push(e, ends);
+                }
+            }
+        }
+    }
 }
 
 /// A prototype split into its parts.
@@ -326,6 +425,12 @@ json.dump(out, sys.stdout)
             "{lines} line matches, {splits} splits"
         );
         for (s, e) in cases.iter().zip(&expected) {
+            let rest = s.as_str();
+            assert_eq!(
+                proto_regex(rest).is_match(rest),
+                e[0].as_str().is_some_and(|p| p == rest),
+                "regex on {s:?}"
+            );
             let line = format!(" * {s}");
             assert_eq!(
                 e[0].as_str(),
