@@ -103,39 +103,43 @@ fn items_reach_end(s: &[u8], pos: usize, done: usize, failed: &mut [bool]) -> bo
 }
 
 /// Every position one `((const )?(struct )?(\w+|\.\.\.)( \**\w+)?)(, )?` starting at `pos`
-/// can end at. A word may end early (the next item continues it), so every end inside a run
-/// counts; only a run's full length can be followed by ` ` or `, `.
+/// can end at, longest first (so a well-formed prototype succeeds on the first path tried).
+/// A word may end early (the next item continues it), so every end inside a run counts; only
+/// a run's full length can be followed by ` ` or `, `.
 fn item_ends(s: &[u8], pos: usize, ends: &mut Vec<usize>) {
     let push = |e: usize, ends: &mut Vec<usize>| {
-        ends.push(e);
         if s[e..].starts_with(b", ") {
             ends.push(e + 2);
         }
+        ends.push(e);
     };
-    let mut starts = vec![pos];
+    let mut starts = [pos; 4];
+    let mut count = 1;
     if s[pos..].starts_with(b"const ") {
-        starts.push(pos + 6);
+        starts[count] = pos + 6;
+        count += 1;
     }
-    for i in 0..starts.len() {
+    for i in 0..count {
         if s[starts[i]..].starts_with(b"struct ") {
-            starts.push(starts[i] + 7);
+            starts[count] = starts[i] + 7;
+            count += 1;
         }
     }
-    for a in starts {
+    for &a in starts[..count].iter().rev() {
         let run = ascii_word_len(&s[a..]);
         let dots = s[a..].starts_with(b"...").then_some(a + 3);
-        for core in (a + 1..=a + run).chain(dots) {
-            push(core, ends);
+        for core in (a + 1..=a + run).rev().chain(dots) {
             if s.get(core) == Some(&b' ') {
                 let mut q = core + 1;
                 while q < s.len() && s[q] == b'*' {
                     q += 1;
                 }
                 let run2 = ascii_word_len(&s[q..]);
-                for e in q + 1..=q + run2 {
+                for e in (q + 1..=q + run2).rev() {
                     push(e, ends);
                 }
             }
+            push(core, ends);
         }
     }
 }
