@@ -10,6 +10,15 @@
 //! - [`kernel`]: bpftool wrappers, bpffs pins removed on drop, direct `BPF_PROG_TEST_RUN`.
 //! - [`oracle`]: load, BTF-kept and same-behaviour assertions with the kernel as judge.
 //! - [`packets`]: the test packets every program runs on.
+//!
+//! Environment:
+//! - `HELPER_BIND_BIN`: the helper-bind binary to test (default: built from this workspace).
+//! - `HELPER_BIND_TEST_HEADERS`: a directory with `linux/` and `windows/` header sets to use
+//!   instead of the committed `headers/`.
+//! - `HELPER_BIND_ORACLES`: the kernel oracles (default `<workspace>/target/oracles`).
+//!
+//! Tools (installed by `scripts/setup-test-env`): clang-19, bpftool. The kernel tests need
+//! bpf() (root); when it is refused they print why and skip only their kernel part.
 #![warn(missing_docs)]
 
 use std::path::PathBuf;
