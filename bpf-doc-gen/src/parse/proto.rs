@@ -119,7 +119,9 @@ fn item_ends(s: &[u8], pos: usize, ends: &mut Vec<usize>) {
         starts[count] = pos + 6;
         count += 1;
     }
-    for i in 0..count {
+    // `struct ` may follow either start found so far (not the ones this loop adds).
+    let before_struct = count;
+    for i in 0..before_struct {
         if s[starts[i]..].starts_with(b"struct ") {
             starts[count] = starts[i] + 7;
             count += 1;
