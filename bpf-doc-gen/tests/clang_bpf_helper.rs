@@ -174,3 +174,38 @@ fn late_binding_switch_gives_relocated_call_minus_one() {
         );
     }
 }
+
+/// Every bpf.h generation, in both header formats and both styles, gives a header that
+/// clang-19 compiles warning-free (-Wall -Werror) with count_packets.c.
+#[test]
+fn every_generation_gives_a_warning_free_header() {
+    let mut inputs: Vec<PathBuf> = ["linux-6.1", "linux-6.12", "linux-unstable"]
+        .iter()
+        .map(|k| support::kernel(k).join("bpf.h"))
+        .collect();
+    inputs.extend(support::extra_bpf_h());
+    let tmp = tempfile::tempdir().unwrap();
+    for input in &inputs {
+        for format in [Format::Header, Format::BpfHelper] {
+            for compat in [bpf_doc_gen::Compat::Newest, bpf_doc_gen::Compat::Linux6_1] {
+                let opts = Options {
+                    format,
+                    compat,
+                    ..Options::default()
+                };
+                generate_file(input, &tmp.path().join("bpf_helper_defs.h"), &opts)
+                    .unwrap_or_else(|e| panic!("{e}"));
+                let what = format!("{} {format:?} {compat:?}", input.display());
+                let status = Command::new("clang-19")
+                    .args(["-O2", "-Wall", "-Werror", "-target", "bpf"])
+                    .arg("-I/usr/include/x86_64-linux-gnu")
+                    .arg(format!("-I{}", tmp.path().display()))
+                    .args(["-c", PROG, "-o"])
+                    .arg(tmp.path().join("p.o"))
+                    .status()
+                    .expect("clang-19 runs");
+                assert!(status.success(), "{what} does not compile cleanly");
+            }
+        }
+    }
+}

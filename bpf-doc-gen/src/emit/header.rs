@@ -327,8 +327,16 @@ pub(crate) fn render(
         }
     });
     out.push_str("\n/* Forward declarations of BPF structs */\n");
-    for fwd in forward_declarations(opts.style) {
+    let listed: Vec<&str> = forward_declarations(opts.style).collect();
+    for fwd in &listed {
         out.push_str(fwd);
+        out.push_str(";\n");
+    }
+    // A header newer than the style's script can use structs its list lacks (`struct cgroup`
+    // with `--compat 6.1`); the script itself would have refused such a header, so declaring
+    // them changes no output it produces, and keeps the header free of C warnings.
+    for extra in unlisted_structs(model, &listed) {
+        out.push_str(extra);
         out.push_str(";\n");
     }
     out.push('\n');
@@ -360,6 +368,34 @@ pub(crate) fn render(
     }
     out.push('\n');
     Ok(out)
+}
+
+/// Struct types the helpers use (after type mapping) that `listed` does not declare, in order
+/// of first use.
+fn unlisted_structs<'a>(model: &'a Model, listed: &[&str]) -> Vec<&'a str> {
+    let mut extra: Vec<&str> = Vec::new();
+    let mapped = |ty: &'a str| -> &'a str {
+        MAPPED_TYPES
+            .iter()
+            .find(|(from, _)| *from == ty)
+            .map_or(ty, |(_, to)| *to)
+    };
+    for h in &model.helpers {
+        let types =
+            std::iter::once(h.ret_type.as_str()).chain(h.args.iter().map(|a| a.ty.as_str()));
+        for ty in types {
+            let ty = mapped(ty);
+            let ty = ty.strip_prefix("const ").unwrap_or(ty);
+            if ty.starts_with("struct ")
+                && KNOWN_TYPES.contains(&ty)
+                && !listed.contains(&ty)
+                && !extra.contains(&ty)
+            {
+                extra.push(ty);
+            }
+        }
+    }
+    extra
 }
 
 /// `#define __bpf_fastcall __attribute__((bpf_fastcall))` guarded, for each attribute used.
