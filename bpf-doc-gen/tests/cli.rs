@@ -107,3 +107,31 @@ fn platform_tsv_writes_the_platform_table_header() {
     let both = run(&["--platform-tsv", platforms.to_str().unwrap(), &newest()]);
     assert!(!both.status.success());
 }
+
+#[test]
+fn unknown_type_is_refused_with_file_and_line_and_no_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bpf.h");
+    std::fs::write(
+        &input,
+        "/*\n * Start of BPF helper function descriptions:\n *\n * long bpf_x(struct nope *n)\n \
+         * \tDescription\n * \t\tX.\n * \tReturn\n * \t\t0.\n */\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.h");
+    let r = run(&[input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(!r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(
+        err.starts_with(&format!(
+            "{}:4: helper bpf_x: type 'struct nope'",
+            input.display()
+        )),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // The JSON format has no type table and takes the same input.
+    assert!(run(&["--format", "json", input.to_str().unwrap()])
+        .status
+        .success());
+}
