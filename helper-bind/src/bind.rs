@@ -5,9 +5,9 @@ use std::path::Path;
 use crate::classify::classify;
 use crate::elf::ElfView;
 use crate::error::{BindError, BindProblem, ElfError, Error};
-use crate::patch::{apply, edits, PatchStats};
+use crate::patch::{apply, edits, PatchStats, Write};
 use crate::plan::{plan, BindOptions, HelperTable};
-use crate::write::write_atomically;
+use crate::write::write_patched_copy;
 
 /// One call that was bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,59 +96,106 @@ impl BindFailure {
     }
 }
 
+/// The byte edits that bind the object in `data`, and what they do. `data` is not changed.
+pub fn bind_edits(
+    data: &[u8],
+    table: &dyn HelperTable,
+    options: BindOptions,
+) -> Result<(Vec<Write>, BindReport), BindFailure> {
+    let view = ElfView::parse(data).map_err(BindFailure::BadInput)?;
+    let sites = classify(&view).map_err(BindFailure::BadInput)?;
+    let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
+    let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
+    let bound = plan
+        .bindings
+        .iter()
+        .map(|b| BoundCall {
+            section: view.section_name(b.section).into_owned(),
+            insn: b.insn,
+            name: b.name.clone(),
+            canonical: b.canonical.clone(),
+            id: b.id,
+        })
+        .collect();
+    let report = BindReport {
+        bound,
+        stats,
+        left_unresolved: plan.left_unresolved,
+    };
+    Ok((writes, report))
+}
+
 /// Binds the object in `data` in place. On error `data` is unchanged.
 pub fn bind(
     data: &mut [u8],
     table: &dyn HelperTable,
     options: BindOptions,
 ) -> Result<BindReport, BindFailure> {
-    let (writes, report) = {
-        let view = ElfView::parse(data).map_err(BindFailure::BadInput)?;
-        let sites = classify(&view).map_err(BindFailure::BadInput)?;
-        let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
-        let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
-        let bound = plan
-            .bindings
-            .iter()
-            .map(|b| BoundCall {
-                section: view.section_name(b.section).into_owned(),
-                insn: b.insn,
-                name: b.name.clone(),
-                canonical: b.canonical.clone(),
-                id: b.id,
-            })
-            .collect();
-        (
-            writes,
-            BindReport {
-                bound,
-                stats,
-                left_unresolved: plan.left_unresolved,
-            },
-        )
-    };
+    let (writes, report) = bind_edits(data, table, options)?;
     apply(data, &writes);
     Ok(report)
+}
+
+/// The input file's bytes: mapped read-only when possible, read into memory otherwise (empty
+/// files, files that cannot be mapped).
+enum InputBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl std::ops::Deref for InputBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            InputBytes::Mapped(m) => m,
+            InputBytes::Read(v) => v,
+        }
+    }
+}
+
+fn read_input(input: &Path) -> Result<InputBytes, Error> {
+    let io = |source| Error::Io {
+        path: input.to_path_buf(),
+        action: "cannot read the input",
+        source,
+    };
+    let file = std::fs::File::open(input).map_err(io)?;
+    let is_file = file
+        .metadata()
+        .map(|m| m.is_file() && m.len() > 0)
+        .unwrap_or(false);
+    if is_file {
+        // SAFETY: the mapping is read-only and private to this process, which never writes
+        // the input through any handle (outputs go to a new temporary file). As with any
+        // mapped file, another process truncating the input meanwhile would fault; an input
+        // object is not expected to change while it is being bound.
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
+            return Ok(InputBytes::Mapped(map));
+        }
+    }
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut &file, &mut data).map_err(io)?;
+    Ok(InputBytes::Read(data))
 }
 
 /// Binds `input` and writes the result to `output`, or back to `input` when `output` is
 /// `None`, atomically. Nothing is written on error. When there is nothing to bind, the input
 /// is left untouched (and copied to `output` if one is given).
+///
+/// The input is mapped, not copied; the output is a kernel-side copy of the input
+/// (`copy_file_range`) with the few changed byte ranges written over it, so the cost stays
+/// close to `cp`.
 pub fn bind_file(
     input: &Path,
     output: Option<&Path>,
     table: &dyn HelperTable,
     options: BindOptions,
 ) -> Result<BindReport, Error> {
-    let mut data = std::fs::read(input).map_err(|source| Error::Io {
-        path: input.to_path_buf(),
-        action: "cannot read the input",
-        source,
-    })?;
-    let report = bind(&mut data, table, options).map_err(|e| e.at(input))?;
+    let data = read_input(input)?;
+    let (writes, report) = bind_edits(&data, table, options).map_err(|e| e.at(input))?;
     match output {
-        Some(out) => write_atomically(out, &data, Some(input))?,
-        None if !report.is_noop() => write_atomically(input, &data, None)?,
+        Some(out) => write_patched_copy(input, &data, out, &writes)?,
+        None if !report.is_noop() => write_patched_copy(input, &data, input, &writes)?,
         None => {}
     }
     Ok(report)

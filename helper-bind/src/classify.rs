@@ -91,12 +91,14 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
         let n = code.len() / INSN_SIZE;
         let mut i = 0;
         while i < n {
-            let raw = Insn::decode(view.endian, &code[i * INSN_SIZE..]);
-            if raw.code == OP_LD_IMM64 {
+            // Only the opcode byte matters for most instructions; decode calls alone.
+            let opcode = code[i * INSN_SIZE];
+            if opcode == OP_LD_IMM64 {
                 i += 2;
                 continue;
             }
-            if raw.code == OP_CALL {
+            if opcode == OP_CALL {
+                let raw = Insn::decode(view.endian, &code[i * INSN_SIZE..]);
                 let reloc = calls.get(&((i * INSN_SIZE) as u64)).copied();
                 let target = match reloc {
                     Some(r) => {

@@ -19,6 +19,6 @@ pub mod synth;
 pub mod unbind;
 pub mod write;
 
-pub use bind::{bind, bind_file, BindFailure, BindReport, BoundCall};
+pub use bind::{bind, bind_edits, bind_file, BindFailure, BindReport, BoundCall};
 pub use error::{BindError, BindProblem, ElfError, ElfErrorKind, Error, Location};
 pub use plan::{BindOptions, HelperTable};
