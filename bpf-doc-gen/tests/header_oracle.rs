@@ -129,3 +129,62 @@ fn old_headers_get_the_newest_style_the_newest_script_gives_their_rewritten_form
     }
     assert!(compared >= 1, "linux-6.1 at least must be compared");
 }
+
+/// Linux 5.10's generator (`scripts/bpf_helpers_doc.py`, fetched by scripts/fetch-old-bpf-h
+/// when Debian still serves bullseye) numbers helpers by description order and reads helpers
+/// without a Description section. Its helper blocks must equal ours (`--compat 6.1` style:
+/// same declarations); only the first line and the forward declarations differ.
+#[test]
+fn helper_blocks_match_the_5_10_generator_where_it_accepts_the_header() {
+    let dir = support::oracles_dir().join("linux-5.10");
+    let script = dir.join("bpf_helpers_doc.py");
+    if !script.is_file() {
+        eprintln!(
+            "SKIPPED: {} absent (scripts/fetch-old-bpf-h could not fetch Debian bullseye's \
+             linux-source-5.10)",
+            script.display()
+        );
+        return;
+    }
+    let body = |text: &[u8]| -> Vec<u8> {
+        let at = text
+            .windows(5)
+            .position(|w| w == b"\n\n/*\n")
+            .expect("a helper block");
+        text[at..].to_vec()
+    };
+    let mut inputs = vec![("linux-5.10".to_string(), dir.join("bpf.h"))];
+    inputs.extend(all_bpf_h());
+    let mut compared = Vec::new();
+    for (label, path) in inputs {
+        match support::run_script(&script, &path, &["--header"]) {
+            Ok(expected) => {
+                let got = ours(&path, Compat::Linux6_1);
+                // It silently stops at the first section it does not know (`Attributes`).
+                let count = |t: &[u8]| t.windows(11).filter(|w| w == b"= (void *) ").count();
+                if count(&expected) < count(&got) {
+                    eprintln!(
+                        "{label}: the 5.10 generator stops early ({} of {} helpers)",
+                        count(&expected),
+                        count(&got)
+                    );
+                    continue;
+                }
+                assert!(
+                    body(&got) == body(&expected),
+                    "{label}: helper blocks differ from the 5.10 generator's"
+                );
+                compared.push(label);
+            }
+            Err(e) => eprintln!(
+                "{label}: the 5.10 generator rejects it: {}",
+                e.trim().lines().last().unwrap_or("")
+            ),
+        }
+    }
+    eprintln!("identical helper blocks to the 5.10 generator: {compared:?}");
+    assert!(
+        compared.iter().any(|l| l == "linux-5.10"),
+        "its own bpf.h at least"
+    );
+}
