@@ -4,9 +4,11 @@
 //! change, or every problem at once) → [`patch`] (in-place byte edits) → [`write`] (atomic output).
 #![warn(missing_docs)]
 
+pub mod batch;
 pub mod bind;
 pub mod btf;
 pub mod callgraph;
+pub mod check;
 pub mod classify;
 pub mod elf;
 pub mod error;
@@ -15,6 +17,7 @@ pub mod list;
 pub mod patch;
 pub mod plan;
 pub mod platform;
+pub mod rebind;
 pub mod synth;
 pub mod unbind;
 pub mod write;

@@ -51,9 +51,15 @@ struct BindArgs {
     /// Leave calls to unknown externs for a later link instead of failing.
     #[arg(long)]
     allow_unresolved: bool,
-    /// The BPF object to bind.
+    /// Rebind: the object's numeric helper calls are this platform's IDs (unbind, then bind).
+    #[arg(long, value_name = "linux|windows")]
+    from: Option<PlatformKind>,
+    /// With --from: rebind even where the platforms declare a helper with different widths.
+    #[arg(long, requires = "from")]
+    allow_prototype_differences: bool,
+    /// The BPF object(s) to bind; several need -o OUTDIR/ (or bind each in place).
     #[arg(value_name = "INPUT.o", required = true)]
-    input: Option<PathBuf>,
+    inputs: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -64,6 +70,23 @@ enum Command {
         #[arg(long, value_name = "linux|windows")]
         platform: Option<PlatformKind>,
         /// JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        tables: TableArgs,
+        /// The BPF object.
+        #[arg(value_name = "INPUT.o")]
+        input: PathBuf,
+    },
+    /// Tell whether INPUT binds cleanly for --platform: exit 0 yes, 1 no, 2 bad input.
+    Check {
+        /// Target platform.
+        #[arg(long, value_name = "linux|windows")]
+        platform: PlatformKind,
+        /// The platform the object was compiled for (its numeric IDs and prototypes).
+        #[arg(long, value_name = "linux|windows", default_value = "linux")]
+        from: PlatformKind,
+        /// JSON instead of a table (schema: helper_bind::check module docs).
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -124,7 +147,7 @@ fn platform(kind: PlatformKind, tables: &TableArgs) -> Result<Platform, Failure>
 }
 
 fn run_bind(args: BindArgs) -> Result<(), Failure> {
-    let (Some(kind), Some(input)) = (args.platform, args.input) else {
+    let (Some(kind), Some(input)) = (args.platform, args.inputs.first().cloned()) else {
         return Err(usage(anyhow::anyhow!(
             "--platform and INPUT.o are required"
         )));
@@ -133,6 +156,59 @@ fn run_bind(args: BindArgs) -> Result<(), Failure> {
     let options = BindOptions {
         allow_unresolved: args.allow_unresolved,
     };
+    let from = args.from.map(Platform::builtin);
+    let rebind_options = helper_bind::rebind::RebindOptions {
+        allow_unresolved: args.allow_unresolved,
+        allow_prototype_differences: args.allow_prototype_differences,
+    };
+    let outdir = args
+        .output
+        .as_deref()
+        .filter(|o| helper_bind::batch::is_output_dir(o));
+    if args.inputs.len() > 1 || outdir.is_some() {
+        use helper_bind::batch::{run_batch_cli, Job};
+        let job = match &from {
+            Some(from) => Job::Rebind {
+                from,
+                to: &table,
+                options: rebind_options,
+            },
+            None => Job::Bind {
+                to: &table,
+                options,
+            },
+        };
+        if args.output.is_some() && outdir.is_none() {
+            return Err(usage(anyhow::anyhow!(
+                "several inputs need -o OUTDIR/ (a directory: trailing slash or existing)"
+            )));
+        }
+        return match run_batch_cli(&args.inputs, outdir, &job) {
+            (0, summary) => {
+                eprintln!("helper-bind: {summary}");
+                Ok(())
+            }
+            (code, summary) => Err(Failure {
+                code: code as u8,
+                error: anyhow::anyhow!(summary),
+            }),
+        };
+    }
+    if let Some(from) = &from {
+        let out = helper_bind::rebind::rebind_file(
+            &input,
+            args.output.as_deref(),
+            from,
+            &table,
+            rebind_options,
+        )
+        .map_err(|e| Failure {
+            code: e.exit_code() as u8,
+            error: anyhow::anyhow!("{}: {e}", input.display()),
+        })?;
+        eprintln!("{}: {}", input.display(), out.summary());
+        return Ok(());
+    }
     let report = bind_file(&input, args.output.as_deref(), &table, options)?;
     for p in &report.left_unresolved {
         eprintln!("{}: warning: left unbound: {p}", input.display());
@@ -219,6 +295,27 @@ fn run_unbind(from: PlatformKind, output: Option<PathBuf>, input: &Path) -> Resu
     Ok(())
 }
 
+fn run_check(
+    to: PlatformKind,
+    from: PlatformKind,
+    json: bool,
+    tables: &TableArgs,
+    input: &Path,
+) -> Result<(), Failure> {
+    let to_table = platform(to, tables)?;
+    let from_table = Platform::builtin(from);
+    let clean =
+        helper_bind::check::run_check(input, &from_table, &to_table, json, &mut std::io::stdout())?;
+    if clean {
+        Ok(())
+    } else {
+        Err(Failure {
+            code: 1,
+            error: anyhow::anyhow!("{}: does not bind cleanly for {to}", input.display()),
+        })
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -229,6 +326,13 @@ fn main() -> ExitCode {
             tables,
             input,
         }) => run_list(platform, json, &tables, &input),
+        Some(Command::Check {
+            platform,
+            from,
+            json,
+            tables,
+            input,
+        }) => run_check(platform, from, json, &tables, &input),
         Some(Command::Unbind {
             from,
             output,
