@@ -67,10 +67,11 @@ fn local_name(view: &ElfView, symbol: usize, imm: i32) -> String {
     if !s.name.is_empty() {
         return s.name().into_owned();
     }
-    let target = s.value as i64 + (i64::from(imm) + 1) * 8;
+    // Wrapping: st_value comes from the file and may be anything.
+    let target = s.value.wrapping_add_signed((i64::from(imm) + 1) * 8);
     view.symbols
         .iter()
-        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value as i64 == target)
+        .find(|f| f.kind() == 2 && f.shndx == s.shndx && f.value == target)
         .map(|f| f.name().into_owned())
         .unwrap_or_else(|| view.section_name(s.shndx as usize).into_owned())
 }
@@ -195,4 +196,34 @@ pub fn to_text(rows: &[ListRow]) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elf::{Endian, R_BPF_64_32};
+    use crate::insn::{Insn, OP_CALL};
+    use crate::synth::ObjectBuilder;
+
+    #[test]
+    fn hostile_section_symbol_value_does_not_overflow() {
+        // Regression (found by H): st_value near u64::MAX overflowed the callee computation.
+        let e = Endian::Little;
+        let mut b = ObjectBuilder::new(e);
+        let call = Insn {
+            code: OP_CALL,
+            dst: 0,
+            src: 1,
+            off: 0,
+            imm: 1,
+        }
+        .encode(e);
+        let text = b.code_section(".text", &[call, [0x95, 0, 0, 0, 0, 0, 0, 0]]);
+        let section_symbol = b.symbol("", 0x03, text as u16, u64::MAX, 0);
+        b.reloc(text, 0, section_symbol, R_BPF_64_32);
+        let obj = b.build();
+        let rows = list(&obj, &[]).unwrap();
+        assert_eq!(rows[0].kind, "local");
+        assert_eq!(rows[0].name.as_deref(), Some(".text"));
+    }
 }

@@ -178,12 +178,15 @@ impl<'a, 'v> Resolver<'a, 'v> {
                     flow.args_before(view.endian, view.section_data(site.section), site.insn);
                 by_arity(scan, choices, name, &section, site.insn, table)
             }
-            Resolution::Unknown => Outcome::Problem(BindProblem::Unresolved {
-                name: name.clone(),
-                section: section.into_owned(),
-                insn: site.insn,
-                suggestion: suggest(name, &table.names()),
-            }),
+            Resolution::Unknown => match variadic_printk(name, &section, table) {
+                Some(bind) => bind,
+                None => Outcome::Problem(BindProblem::Unresolved {
+                    name: name.clone(),
+                    section: section.into_owned(),
+                    insn: site.insn,
+                    suggestion: suggest(name, &table.names()),
+                }),
+            },
         }
     }
 
@@ -233,6 +236,23 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 callers: verdicts,
             }),
         }
+    }
+}
+
+/// `bpf_trace_printk2`..`5` (Windows' fixed-arity printk, as unbinding a Windows object names
+/// them) on a platform that has only the variadic `bpf_trace_printk`: the same call, since the
+/// arguments sit in the same registers.
+fn variadic_printk(name: &str, section: &str, table: &dyn HelperTable) -> Option<Outcome> {
+    let arity = name.strip_prefix("bpf_trace_printk")?;
+    if !matches!(arity, "2" | "3" | "4" | "5") {
+        return None;
+    }
+    match table.resolve("bpf_trace_printk", section) {
+        Resolution::Helper { id, canonical } => Some(Outcome::Bind {
+            id,
+            canonical: canonical.to_string(),
+        }),
+        _ => None,
     }
 }
 
@@ -581,6 +601,25 @@ pub(crate) mod tests {
         assert_eq!(p.bindings[0].canonical, "bpf_trace_printk3");
         let p = run("tc", &["bpf_trace_printk"], false, false).unwrap();
         assert_eq!(p.bindings[0].id, 6);
+    }
+
+    #[test]
+    fn fixed_arity_printk_binds_to_the_variadic_one_where_only_that_exists() {
+        let p = run(
+            "tc",
+            &["bpf_trace_printk3", "bpf_trace_printk5"],
+            false,
+            false,
+        )
+        .unwrap();
+        let ids: Vec<_> = p
+            .bindings
+            .iter()
+            .map(|b| (b.id, b.canonical.as_str()))
+            .collect();
+        assert_eq!(ids, vec![(6, "bpf_trace_printk"), (6, "bpf_trace_printk")]);
+        let e = run("tc", &["bpf_trace_printk6"], false, false).unwrap_err();
+        assert!(matches!(e.problems[0], BindProblem::Unresolved { .. }));
     }
 
     #[test]
