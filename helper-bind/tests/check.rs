@@ -1,0 +1,540 @@
+//! `helper-bind check`: per-call verdicts, object notes, the table, the JSON and the exit
+//! status, over programs compiled here with clang-19 and synthetic objects.
+
+mod check_support;
+
+use check_support::*;
+use helper_bind::check::{check, CallKind, CheckReport, NoteLevel, Severity, Verdict};
+use helper_bind::elf::{Endian, R_BPF_64_32, R_BPF_64_64};
+use helper_bind::insn::{Insn, OP_CALL};
+use helper_bind::platform::PlatformKind::{Linux, Windows};
+use helper_bind::synth::ObjectBuilder;
+
+fn run_check(
+    path: &std::path::Path,
+    from: Linux_,
+    to: helper_bind::platform::PlatformKind,
+) -> CheckReport {
+    let data = std::fs::read(path).unwrap();
+    check(&data, &builtin(from.0), &builtin(to)).unwrap()
+}
+
+/// The source platform, spelled at call sites.
+struct Linux_(helper_bind::platform::PlatformKind);
+const FROM_LINUX: Linux_ = Linux_(Linux);
+const FROM_WINDOWS: Linux_ = Linux_(Windows);
+
+/// The verdict of the only call to `name` (panics when there is not exactly one).
+fn verdict<'a>(r: &'a CheckReport, name: &str) -> &'a Verdict {
+    let calls: Vec<_> = r
+        .calls
+        .iter()
+        .filter(|c| c.name.as_deref() == Some(name))
+        .collect();
+    assert_eq!(calls.len(), 1, "calls to {name}: {:#?}", r.calls);
+    &calls[0].verdict
+}
+
+fn note_kinds(r: &CheckReport) -> Vec<(&'static str, NoteLevel, Option<String>)> {
+    r.notes
+        .iter()
+        .map(|n| (n.kind, n.level, n.section.clone()))
+        .collect()
+}
+
+#[test]
+fn portable_linux_object_binds_cleanly_on_windows_with_printk_by_arity() {
+    let dir = tempfile::tempdir().unwrap();
+    for target in Target::BOTH {
+        let obj = compile("portable.c", Linux, Binding::Early, target, dir.path());
+        let r = run_check(&obj, FROM_LINUX, Windows);
+        assert!(r.binds_cleanly(), "{target:?}: {r:#?}");
+        let printk: Vec<(u8, u32, &str)> = r
+            .calls
+            .iter()
+            .filter_map(|c| match &c.verdict {
+                Verdict::PrintkArity { arity, id, helper } => {
+                    assert_eq!(c.kind, CallKind::Numeric);
+                    assert_eq!(c.imm, Some(6));
+                    Some((*arity, *id, helper.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            printk,
+            vec![
+                (2, 12, "bpf_trace_printk2"),
+                (3, 13, "bpf_trace_printk3"),
+                (4, 14, "bpf_trace_printk4")
+            ]
+        );
+        assert_eq!(
+            verdict(&r, "bpf_ktime_get_ns"),
+            &Verdict::Resolves {
+                id: 9,
+                helper: "bpf_ktime_get_ns".into()
+            }
+        );
+        // bpf_tail_call: Windows adds const to both pointers; a note, not a failure.
+        match verdict(&r, "bpf_tail_call") {
+            Verdict::PrototypeDiffers {
+                id: 5, differences, ..
+            } => {
+                assert_eq!(differences.len(), 2, "{differences:?}");
+                assert!(differences.iter().all(|d| d.severity == Severity::Note));
+            }
+            v => panic!("bpf_tail_call: {v:?}"),
+        }
+        assert_eq!(
+            r.calls
+                .iter()
+                .filter(|c| c.verdict == Verdict::Local)
+                .count(),
+            2
+        );
+        let kinds = note_kinds(&r);
+        assert!(kinds.contains(&("program-type", NoteLevel::Info, Some("xdp".into()))));
+        let connect = r
+            .notes
+            .iter()
+            .find(|n| n.section.as_deref() == Some("cgroup/connect4"))
+            .expect("a note on cgroup/connect4");
+        assert!(connect.message.contains("sock_addr"), "{}", connect.message);
+        assert!(!kinds.contains(&(
+            "xdp-return-codes",
+            NoteLevel::Warning,
+            Some("cgroup/connect4".into())
+        )));
+        assert!(kinds.contains(&("xdp-return-codes", NoteLevel::Warning, Some("xdp".into()))));
+        assert!(kinds.contains(&("numeric-calls", NoteLevel::Info, None)));
+        // The same object on Linux: nothing differs, nothing to say about XDP codes.
+        let same = run_check(&obj, FROM_LINUX, Linux);
+        assert!(same.binds_cleanly());
+        assert!(same
+            .calls
+            .iter()
+            .all(|c| matches!(c.verdict, Verdict::Resolves { .. } | Verdict::Local)));
+        assert!(!note_kinds(&same).iter().any(|n| n.0 == "xdp-return-codes"));
+    }
+}
+
+#[test]
+fn every_call_verdict_of_a_linux_object_on_windows() {
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "verdicts.c",
+        Linux,
+        Binding::Late,
+        Target::Little,
+        dir.path(),
+    );
+    let r = run_check(&obj, FROM_LINUX, Windows);
+    assert!(!r.binds_cleanly());
+
+    // u32 on Linux, u64 on Windows: a width difference fails.
+    match verdict(&r, "bpf_get_smp_processor_id") {
+        Verdict::PrototypeDiffers {
+            id: 8, differences, ..
+        } => {
+            assert_eq!(differences.len(), 1);
+            assert_eq!(differences[0].place, "return");
+            assert_eq!(differences[0].severity, Severity::Failure);
+            assert!(differences[0].what.contains("32 vs 64"));
+        }
+        v => panic!("{v:?}"),
+    }
+    // __s64 on Linux, int on Windows.
+    let csum = verdict(&r, "bpf_csum_diff");
+    assert!(csum.fails(), "{csum:?}");
+    match csum {
+        Verdict::PrototypeDiffers { differences, .. } => {
+            assert_eq!(
+                (differences[0].from.as_str(), differences[0].to.as_str()),
+                ("__s64", "int")
+            );
+        }
+        v => panic!("{v:?}"),
+    }
+    // __u64 vs int64_t and a const pointer: notes only, the call binds.
+    let cookie = verdict(&r, "bpf_get_socket_cookie");
+    assert!(
+        matches!(cookie, Verdict::PrototypeDiffers { id: 26, .. }),
+        "{cookie:?}"
+    );
+    assert!(!cookie.fails());
+    assert_eq!(
+        verdict(&r, "bpf_trace_printk"),
+        &Verdict::PrintkArity {
+            arity: 3,
+            id: 13,
+            helper: "bpf_trace_printk3".into()
+        }
+    );
+    assert_eq!(
+        verdict(&r, "bpf_get_prandom_u32"),
+        &Verdict::Resolves {
+            id: 6,
+            helper: "bpf_get_prandom_u32".into()
+        }
+    );
+    assert_eq!(
+        verdict(&r, "bpf_rcu_read_lock"),
+        &Verdict::Kfunc { supported: false }
+    );
+    assert_eq!(verdict(&r, "twice"), &Verdict::Local);
+    assert!(matches!(
+        verdict(&r, "bpf_skb_store_bytes"),
+        Verdict::Missing { .. }
+    ));
+    assert_eq!(
+        verdict(&r, "bpf_xdp_adjust_head"),
+        &Verdict::WrongProgramType {
+            needs: vec!["xdp".into()]
+        }
+    );
+    let failing: Vec<&str> = r.failing().map(|c| c.name.as_deref().unwrap()).collect();
+    assert_eq!(
+        failing,
+        vec![
+            "bpf_get_smp_processor_id",
+            "bpf_csum_diff",
+            "bpf_rcu_read_lock",
+            "bpf_rcu_read_unlock",
+            "bpf_skb_store_bytes",
+            "bpf_xdp_adjust_head"
+        ]
+    );
+    let kinds = note_kinds(&r);
+    assert!(kinds.contains(&("program-type", NoteLevel::Info, Some("xdp".into()))));
+    assert!(kinds.contains(&("no-program-type", NoteLevel::Warning, Some("tc".into()))));
+    assert!(kinds.contains(&("kfuncs", NoteLevel::Error, None)));
+
+    // On Linux, for which it was written, everything resolves and kfuncs are fine.
+    let linux = run_check(&obj, FROM_LINUX, Linux);
+    assert!(linux.binds_cleanly(), "{linux:#?}");
+    assert_eq!(
+        verdict(&linux, "bpf_csum_diff"),
+        &Verdict::Resolves {
+            id: 28,
+            helper: "bpf_csum_diff".into()
+        }
+    );
+    assert!(note_kinds(&linux).contains(&("kfuncs", NoteLevel::Info, None)));
+}
+
+#[test]
+fn a_windows_object_checked_for_linux() {
+    let dir = tempfile::tempdir().unwrap();
+    for target in Target::BOTH {
+        let obj = compile(
+            "windows_only.c",
+            Windows,
+            Binding::Early,
+            target,
+            dir.path(),
+        );
+        let r = run_check(&obj, FROM_WINDOWS, Linux);
+        assert!(!r.binds_cleanly());
+        assert!(matches!(
+            verdict(&r, "bpf_get_current_logon_id"),
+            Verdict::Missing { .. }
+        ));
+        // Windows' fixed-arity printk becomes Linux's variadic one.
+        assert_eq!(
+            verdict(&r, "bpf_trace_printk3"),
+            &Verdict::PrintkArity {
+                arity: 3,
+                id: 6,
+                helper: "bpf_trace_printk".into()
+            }
+        );
+        // 65536 is bpf_xdp_adjust_head only because the section is xdp.
+        let head = r
+            .calls
+            .iter()
+            .find(|c| c.imm == Some(65536))
+            .expect("call 65536");
+        assert_eq!(head.name.as_deref(), Some("bpf_xdp_adjust_head"));
+        assert!(matches!(
+            head.verdict,
+            Verdict::PrototypeDiffers { id: 44, .. }
+        ));
+        assert!(head.verdict.fails(), "int on Windows, long on Linux");
+        assert_eq!(
+            verdict(&r, "bpf_get_current_pid_tgid"),
+            &Verdict::Resolves {
+                id: 14,
+                helper: "bpf_get_current_pid_tgid".into()
+            }
+        );
+    }
+}
+
+fn call(e: Endian, src: u8, imm: i32) -> [u8; 8] {
+    Insn {
+        code: OP_CALL,
+        dst: 0,
+        src,
+        off: 0,
+        imm,
+    }
+    .encode(e)
+}
+
+fn mov(e: Endian, dst: u8) -> [u8; 8] {
+    Insn {
+        code: 0xb7,
+        dst,
+        src: 0,
+        off: 0,
+        imm: 1,
+    }
+    .encode(e)
+}
+
+const EXIT: [u8; 8] = [0x95, 0, 0, 0, 0, 0, 0, 0];
+
+/// A synthetic object: `tc` calls printk with only r1 set (arity unknowable), `call 9999`
+/// (no helper), a call by BTF id (src_reg 2) and refers to a data extern; a legacy `maps`
+/// section; no BTF.
+fn synthetic(e: Endian) -> Vec<u8> {
+    let mut b = ObjectBuilder::new(e);
+    let ld = Insn {
+        code: 0x18,
+        dst: 1,
+        src: 0,
+        off: 0,
+        imm: 0,
+    }
+    .encode(e);
+    let text = b.code_section(
+        "tc",
+        &[
+            mov(e, 1),
+            call(e, 1, -1),   // 1: bpf_trace_printk, r2 unset
+            call(e, 0, 9999), // 2: unknown ID
+            call(e, 2, 1234), // 3: by BTF id
+            ld,               // 4..5: address of an extern variable
+            [0; 8],
+            EXIT,
+        ],
+    );
+    b.section("maps", 1, 3, vec![0; 20]);
+    let printk = b.undefined("bpf_trace_printk");
+    let var = b.undefined("CONFIG_HZ");
+    b.reloc(text, 8, printk, R_BPF_64_32);
+    b.reloc(text, 32, var, R_BPF_64_64);
+    b.build()
+}
+
+#[test]
+fn synthetic_objects_give_the_remaining_verdicts_and_notes() {
+    for e in [Endian::Little, Endian::Big] {
+        let obj = synthetic(e);
+        let win = check(&obj, &builtin(Linux), &builtin(Windows)).unwrap();
+        let by_insn = |r: &CheckReport, i: usize| {
+            r.calls
+                .iter()
+                .find(|c| c.insn == i)
+                .unwrap()
+                .verdict
+                .clone()
+        };
+        match by_insn(&win, 1) {
+            Verdict::UnknownArity { reason } => {
+                assert!(reason.contains("not both set"), "{reason}")
+            }
+            v => panic!("{v:?}"),
+        }
+        assert_eq!(by_insn(&win, 2), Verdict::UnknownId);
+        assert_eq!(by_insn(&win, 3), Verdict::Other { supported: false });
+        let kinds = note_kinds(&win);
+        assert!(kinds.contains(&("no-program-type", NoteLevel::Warning, Some("tc".into()))));
+        assert!(kinds.contains(&("undefined-symbols", NoteLevel::Warning, None)));
+        assert!(kinds.contains(&("legacy-maps", NoteLevel::Info, Some("maps".into()))));
+        assert!(kinds.contains(&("no-btf", NoteLevel::Info, None)));
+        let undefined = win
+            .notes
+            .iter()
+            .find(|n| n.kind == "undefined-symbols")
+            .unwrap();
+        assert!(
+            undefined.message.contains("CONFIG_HZ"),
+            "{}",
+            undefined.message
+        );
+        assert!(!win.binds_cleanly());
+
+        // On Linux printk needs no arity, a call by BTF id is fine, call 9999 is not.
+        let linux = check(&obj, &builtin(Linux), &builtin(Linux)).unwrap();
+        assert_eq!(
+            by_insn(&linux, 1),
+            Verdict::Resolves {
+                id: 6,
+                helper: "bpf_trace_printk".into()
+            }
+        );
+        assert_eq!(by_insn(&linux, 3), Verdict::Other { supported: true });
+        assert_eq!(linux.failing().count(), 1);
+        assert!(note_kinds(&linux).contains(&(
+            "legacy-maps",
+            NoteLevel::Warning,
+            Some("maps".into())
+        )));
+    }
+}
+
+#[test]
+fn bad_input_is_an_error_naming_the_problem() {
+    let e = check(b"not an object", &builtin(Linux), &builtin(Windows)).unwrap_err();
+    assert!(e.to_string().contains("not an ELF file"), "{e}");
+}
+
+#[test]
+fn cli_exit_status_is_0_clean_1_not_clean_2_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = compile(
+        "portable.c",
+        Linux,
+        Binding::Early,
+        Target::Little,
+        dir.path(),
+    );
+    let bad = compile(
+        "verdicts.c",
+        Linux,
+        Binding::Late,
+        Target::Little,
+        dir.path(),
+    );
+    let junk = dir.path().join("junk.o");
+    std::fs::write(&junk, b"junk").unwrap();
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_string();
+
+    let o = helper_bind(&["check", "--platform", "windows", &s(&good)], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = stdout(&o);
+    assert!(table.starts_with("SECTION"), "{table}");
+    assert!(table.contains("printk-arity"), "{table}");
+    assert!(table.contains("binds cleanly on windows"), "{table}");
+
+    let o = helper_bind(&["check", "--platform", "windows", &s(&bad)], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("wrong-program-type FAIL"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("does not bind cleanly on windows"));
+
+    let o = helper_bind(&["check", "--platform", "linux", &s(&bad)], dir.path());
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+
+    for input in [s(&junk), s(&dir.path().join("missing.o"))] {
+        let o = helper_bind(&["check", "--platform", "windows", &input], dir.path());
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+        assert!(stderr(&o).contains(&input), "{}", stderr(&o));
+    }
+}
+
+#[test]
+fn json_report_matches_its_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "verdicts.c",
+        Linux,
+        Binding::Late,
+        Target::Little,
+        dir.path(),
+    );
+    std::fs::copy(&obj, dir.path().join("verdicts.o")).unwrap();
+    let o = helper_bind(
+        &["check", "--platform", "windows", "--json", "verdicts.o"],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    // Structure, independent of the expectation file.
+    assert_eq!(json["platform"], "windows");
+    assert_eq!(json["from"], "linux");
+    assert_eq!(json["binds_cleanly"], false);
+    let calls = json["calls"].as_array().unwrap();
+    let wrong = calls
+        .iter()
+        .find(|c| c["verdict"] == "wrong-program-type")
+        .unwrap();
+    assert_eq!(wrong["needs"], serde_json::json!(["xdp"]));
+    assert_eq!(wrong["ok"], false);
+    let printk = calls
+        .iter()
+        .find(|c| c["verdict"] == "printk-arity")
+        .unwrap();
+    assert_eq!(
+        (printk["arity"].as_u64(), printk["id"].as_u64()),
+        (Some(3), Some(13))
+    );
+    assert_eq!(json["summary"]["failing"], 6);
+
+    let expected = data_dir().join("expected/verdicts.windows.json");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::create_dir_all(expected.parent().unwrap()).unwrap();
+        std::fs::write(&expected, stdout(&o)).unwrap();
+    }
+    let want = std::fs::read_to_string(&expected).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with BLESS=1 to create it)",
+            expected.display()
+        )
+    });
+    assert_eq!(
+        stdout(&o),
+        want,
+        "re-bless with BLESS=1 if the change is intended"
+    );
+}
+
+#[test]
+fn a_static_call_through_a_section_symbol_with_a_huge_value_does_not_panic() {
+    // Regression: the callee's name was looked up with overflowing arithmetic on st_value.
+    for value in [u64::MAX, i64::MAX as u64, 0] {
+        let e = Endian::Little;
+        let mut b = ObjectBuilder::new(e);
+        let text = b.code_section(".text", &[call(e, 1, 1), EXIT, EXIT]);
+        let section_symbol = b.symbol("", 3, text as u16, value, 0);
+        b.reloc(text, 0, section_symbol, R_BPF_64_32);
+        let obj = b.build();
+        let r = check(&obj, &builtin(Linux), &builtin(Windows)).unwrap();
+        assert_eq!(r.calls[0].verdict, Verdict::Local);
+        assert_eq!(r.calls[0].name.as_deref(), Some(".text"));
+    }
+}
+
+#[test]
+fn program_type_helper_in_a_subprogram_whose_callers_disagree() {
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "subprogram.c",
+        Linux,
+        Binding::Late,
+        Target::Little,
+        dir.path(),
+    );
+    let r = run_check(&obj, FROM_LINUX, Windows);
+    match verdict(&r, "bpf_xdp_adjust_head") {
+        Verdict::Subprogram { function, callers } => {
+            assert_eq!(function, "pop");
+            assert_eq!(callers.len(), 2, "{callers:?}");
+            assert!(
+                callers
+                    .iter()
+                    .any(|c| c.contains("`xdp` binds it to 65536")),
+                "{callers:?}"
+            );
+        }
+        v => panic!("{v:?}"),
+    }
+    assert!(!r.binds_cleanly());
+    // Linux has no program-type helpers: it binds.
+    assert!(run_check(&obj, FROM_LINUX, Linux).binds_cleanly());
+}
