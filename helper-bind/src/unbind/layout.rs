@@ -81,16 +81,32 @@ pub(crate) fn write(
 ) -> Vec<u8> {
     let e = view.endian;
     let entsize = view.shentsize as usize;
-    let is_moved = |i: usize| moved.iter().any(|m| m.index == i);
     let range = |i: usize| view.sections[i].file_range();
+    let mut is_moved = vec![false; view.sections.len()];
+    for m in &moved {
+        is_moved[m.index] = true;
+    }
 
     // Zero the old copies of moved sections unless a section that stays
-    // still uses those bytes.
+    // still uses those bytes. Kept ranges sorted by start, with the running
+    // maximum of their ends, answer "does any overlap?" by binary search.
+    let mut kept: Vec<Range<usize>> = (1..view.sections.len())
+        .filter(|&i| !is_moved[i])
+        .map(range)
+        .filter(|r| !r.is_empty())
+        .collect();
+    kept.sort_by_key(|r| r.start);
+    let max_end: Vec<usize> = kept
+        .iter()
+        .scan(0, |end, r| {
+            *end = r.end.max(*end);
+            Some(*end)
+        })
+        .collect();
     for m in &moved {
         let old = range(m.index);
-        let shared = (1..view.sections.len())
-            .filter(|&i| !is_moved(i))
-            .any(|i| overlaps(&range(i), &old));
+        let starting_before_end = kept.partition_point(|r| r.start < old.end);
+        let shared = starting_before_end > 0 && max_end[starting_before_end - 1] > old.start;
         if !shared {
             patched[old].fill(0);
         }

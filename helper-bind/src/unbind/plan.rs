@@ -91,9 +91,10 @@ fn rel_sections_of_code(
     view: &ElfView<'_>,
     calls: &[NamedCall],
 ) -> Result<BTreeMap<usize, usize>, UnbindError> {
+    let targets: std::collections::HashSet<usize> = calls.iter().map(|c| c.call.section).collect();
     let mut map = BTreeMap::new();
     for r in &view.relocations {
-        if !calls.iter().any(|c| c.call.section == r.target) {
+        if !targets.contains(&r.target) {
             continue;
         }
         let target = view.section_name(r.target);
