@@ -530,8 +530,7 @@ fn libbpf_refuses_unbound_objects_exactly_like_clangs_extern_builds() {
         // The last libbpf diagnostic, with BTF type ids (which differ) masked.
         let line = stderr
             .lines()
-            .filter(|l| l.starts_with("libbpf: "))
-            .last()
+            .rfind(|l| l.starts_with("libbpf: "))
             .unwrap_or_default()
             .to_string();
         line.split(' ')
