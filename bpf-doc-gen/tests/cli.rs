@@ -135,3 +135,24 @@ fn unknown_type_is_refused_with_file_and_line_and_no_output_file() {
         .status
         .success());
 }
+
+#[cfg(unix)]
+#[test]
+fn output_mode_is_that_of_a_new_file_or_the_replaced_one() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // What this process's umask gives a plain new file.
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, b"").unwrap();
+    let out = dir.path().join("new.h");
+    assert!(run(&[&newest(), "-o", out.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(mode(&out), mode(&plain));
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert!(run(&["--no-docs", &newest(), "-o", out.to_str().unwrap()])
+        .status
+        .success());
+    assert_eq!(mode(&out), 0o640);
+}
