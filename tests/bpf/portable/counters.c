@@ -52,3 +52,6 @@ int stamp_boot_time(hb_xdp_ctx *ctx)
 {
 	return bump(2, bpf_ktime_get_boot_ns());
 }
+
+/* Linux needs it for bpf_trace_printk; Windows ignores the section. */
+char _license[] SEC("license") = "GPL";
