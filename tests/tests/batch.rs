@@ -47,10 +47,12 @@ fn batch_outputs_equal_single_binds() {
             let out_dir = dir.path().join("out");
             std::fs::create_dir(&out_dir).unwrap();
             let output = batch(platform, &out_dir, &inputs);
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(output.status.success(), "{stderr}");
+            // Not a terminal here: no progress bar redraws or colours.
             assert!(
-                output.status.success(),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
+                !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+                "progress output although stderr is not a terminal: {stderr:?}"
             );
             for input in &inputs {
                 let single = input.with_extension("single.o");
