@@ -12,12 +12,13 @@ use helper_bind::unbind::{self, UnbindOptions, UnbindOutput};
 use unbind_support::*;
 
 /// (source, platform) of every program in the round-trip set.
-const SOURCES: [(&str, &str); 5] = [
+const SOURCES: [(&str, &str); 6] = [
     ("linux_maps.c", "linux"),
     ("linux_legacy_maps.c", "linux"),
     ("linux_no_relocs.c", "linux"),
     ("linux_many_progs.c", "linux"),
     ("windows_progs.c", "windows"),
+    ("windows_subprog.c", "windows"),
 ];
 
 fn names_for(name: &str) -> Platform {

@@ -90,6 +90,7 @@ fn unknown_linux_ids_are_all_listed_with_section_and_instruction() {
                 section,
                 insn_index,
                 id: 9999,
+                subprogram: None,
             })
             .collect();
         assert_eq!(expected.len(), 2, "{target:?}: test program changed");
@@ -144,6 +145,46 @@ fn windows_program_type_helper_outside_its_type_is_unknown() {
             calls_with_id(&obj, target == Target::Big, 65536),
             vec![("bind/0".to_string(), calls[0].insn_index)]
         );
+    }
+}
+
+/// A subprogram's program-type helper is named through its callers (as bind
+/// does); refused when they disagree or when no program calls it.
+#[test]
+fn subprogram_helpers_without_one_program_type_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for target in Target::BOTH {
+        let big = target == Target::Big;
+        for (source, function, verdicts) in [
+            (
+                "windows_subprog_two_types.c",
+                "both",
+                vec![
+                    "`xdp` names it bpf_xdp_adjust_head".to_string(),
+                    "`sockops` names it bpf_sock_ops_get_flow_id".to_string(),
+                ],
+            ),
+            ("windows_subprog_no_caller.c", "lonely", vec![]),
+        ] {
+            let obj = compile(source, target, Binding::Early, false, dir.path());
+            let err = expect_err(&obj, "windows");
+            let UnbindError::UnknownHelpers { calls, .. } = &err else {
+                panic!("{err:?}")
+            };
+            let at = calls_with_id(&obj, big, 65536);
+            assert_eq!(
+                calls,
+                &vec![UnknownHelperCall {
+                    section: ".text".into(),
+                    insn_index: at[0].1,
+                    id: 65536,
+                    subprogram: Some((function.to_string(), verdicts.clone())),
+                }],
+                "{source} {target:?}"
+            );
+            let text = err.to_string();
+            assert!(text.contains(&format!("subprogram `{function}`")), "{text}");
+        }
     }
 }
 

@@ -11,13 +11,14 @@ use helper_bind::plan::BindOptions;
 use helper_bind::unbind::{self, UnbindOptions};
 use unbind_support::*;
 
-const SOURCES: [(&str, &str); 6] = [
+const SOURCES: [(&str, &str); 7] = [
     ("linux_maps.c", "linux"),
     ("linux_legacy_maps.c", "linux"),
     ("linux_no_relocs.c", "linux"),
     ("linux_many_progs.c", "linux"),
     ("linux_mixed.c", "linux"),
     ("windows_progs.c", "windows"),
+    ("windows_subprog.c", "windows"),
 ];
 
 #[test]

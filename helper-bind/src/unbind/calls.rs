@@ -1,7 +1,7 @@
 //! Finding numeric helper calls (`call N`, src_reg=0) and rewriting them into
 //! the `call -1`, src_reg=1 form clang emits for calls through a relocation.
 
-use crate::classify::{classify, CallTarget};
+use crate::classify::{classify, CallSite, CallTarget};
 use crate::elf::{ElfView, Endian};
 use crate::insn::{Insn, CALL_HELPER, CALL_PSEUDO, INSN_SIZE};
 
@@ -25,11 +25,9 @@ impl NumericCall {
     }
 }
 
-/// Every numeric helper call in every code section, in file order, from the
-/// shared call classification. A `call N` that also carries a relocation is
-/// refused: the relocation would win at load time, so it is not a numeric call,
-/// and not something clang makes either.
-pub(crate) fn find_numeric_calls(view: &ElfView<'_>) -> Result<Vec<NumericCall>, UnbindError> {
+/// Classify every call of the object (the shared pass bind uses), after
+/// checking that code sections hold whole instructions.
+pub(crate) fn call_sites(view: &ElfView<'_>) -> Result<Vec<CallSite>, UnbindError> {
     for s in view.sections.iter().filter(|s| s.is_code()) {
         if s.size % INSN_SIZE as u64 != 0 {
             return Err(UnbindError::malformed(format!(
@@ -39,8 +37,18 @@ pub(crate) fn find_numeric_calls(view: &ElfView<'_>) -> Result<Vec<NumericCall>,
             )));
         }
     }
+    Ok(classify(view)?)
+}
+
+/// Every numeric helper call, in file order. A `call N` that also carries a
+/// relocation is refused: the relocation would win at load time, so it is not
+/// a numeric call, and not something clang makes either.
+pub(crate) fn numeric_calls(
+    view: &ElfView<'_>,
+    sites: &[CallSite],
+) -> Result<Vec<NumericCall>, UnbindError> {
     let mut calls = Vec::new();
-    for site in classify(view)? {
+    for site in sites {
         if let Some(r) = site.reloc.filter(|_| site.raw.src == CALL_HELPER) {
             return Err(UnbindError::unsupported(format!(
                 "section {}, instruction {}: `call {}` (src_reg 0) also has a relocation in {}",

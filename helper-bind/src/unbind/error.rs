@@ -16,6 +16,10 @@ pub struct UnknownHelperCall {
     pub insn_index: usize,
     /// The helper ID in the instruction's `imm` field.
     pub id: u32,
+    /// For a call in a subprogram (`.text`), which has no program type of its
+    /// own: the subprogram's name and what each program section reaching it
+    /// would name the ID (empty: no program calls it).
+    pub subprogram: Option<(String, Vec<String>)>,
 }
 
 /// Why an object could not be unbound. Messages name the section and the
@@ -97,6 +101,19 @@ impl fmt::Display for UnbindError {
                         "\n  section {}, instruction {}: call {}",
                         c.section, c.insn_index, c.id
                     )?;
+                    match &c.subprogram {
+                        Some((function, callers)) if callers.is_empty() => write!(
+                            f,
+                            " in subprogram `{function}`, which no program calls, so no program \
+                             type names it"
+                        )?,
+                        Some((function, callers)) => write!(
+                            f,
+                            " in subprogram `{function}`, and its callers do not agree on one helper: {}",
+                            callers.join(", ")
+                        )?,
+                        None => {}
+                    }
                 }
                 if calls.iter().any(|c| c.id >= PROGRAM_TYPE_IDS) {
                     write!(

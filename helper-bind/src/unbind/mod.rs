@@ -110,7 +110,8 @@ pub fn unbind<N: HelperNames + ?Sized>(
     opts: &UnbindOptions,
 ) -> Result<UnbindOutput, UnbindError> {
     let view = crate::elf::ElfView::parse(input)?;
-    let found = calls::find_numeric_calls(&view)?;
+    let sites = calls::call_sites(&view)?;
+    let found = calls::numeric_calls(&view, &sites)?;
     if found.is_empty() {
         return Ok(UnbindOutput {
             bytes: input.to_vec(),
@@ -121,6 +122,6 @@ pub fn unbind<N: HelperNames + ?Sized>(
             notes: Vec::new(),
         });
     }
-    let named = plan::name_calls(&view, &found, names)?;
+    let named = plan::name_calls(&view, &sites, &found, names)?;
     plan::apply(&view, named, opts)
 }

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
+use crate::classify::CallSite;
 use crate::elf::{ElfView, Endian, Symbol, REL_SIZE, R_BPF_64_32, SHT_REL, SYM_SIZE};
 use crate::insn::INSN_SIZE;
 
@@ -27,24 +29,42 @@ pub(crate) struct NamedCall {
 }
 
 /// Name every call, or list every call whose ID the platform does not know.
+///
+/// A call in a subprogram (`.text`, no program type of its own) whose ID the
+/// section cannot name is named through the programs that reach it by
+/// bpf-to-bpf calls, as bind resolves such calls: all must agree.
 pub(crate) fn name_calls<N: HelperNames + ?Sized>(
     view: &ElfView<'_>,
+    sites: &[CallSite],
     found: &[NumericCall],
     names: &N,
 ) -> Result<Vec<NamedCall>, UnbindError> {
+    let mut graph: Option<CallGraph> = None;
     let mut named = Vec::with_capacity(found.len());
     let mut unknown = Vec::new();
     for c in found {
         let section = view.section_name(c.section);
-        match names.helper_name(c.id, &section) {
+        let mut subprogram = None;
+        let name = match names.helper_name(c.id, &section) {
+            Some(name) => Some(name.to_string()),
+            None if section == SUBPROGRAM_SECTION => {
+                let graph = graph.get_or_insert_with(|| CallGraph::new(view, sites));
+                let (name, why) = through_callers(view, graph, c, names);
+                subprogram = Some(why);
+                name
+            }
+            None => None,
+        };
+        match name {
             Some(name) => named.push(NamedCall {
                 call: c.clone(),
-                name: name.to_string(),
+                name,
             }),
             None => unknown.push(UnknownHelperCall {
                 section: section.into_owned(),
                 insn_index: c.insn_index(),
                 id: c.id,
+                subprogram,
             }),
         }
     }
@@ -56,6 +76,43 @@ pub(crate) fn name_calls<N: HelperNames + ?Sized>(
             calls: unknown,
         })
     }
+}
+
+/// The name every program reaching the subprogram of `call` gives its ID, if
+/// there is at least one and they agree; else the subprogram's name and each
+/// caller's verdict.
+fn through_callers<N: HelperNames + ?Sized>(
+    view: &ElfView<'_>,
+    graph: &CallGraph,
+    call: &NumericCall,
+    names: &N,
+) -> (Option<String>, (String, Vec<String>)) {
+    let function = graph.function_at(call.section, call.insn_index());
+    let programs = function
+        .map(|f| graph.reaching_programs(view, f))
+        .unwrap_or_default();
+    let function_name =
+        function.map_or_else(|| "?".to_string(), |f| graph.function(f).name.clone());
+    let verdicts: Vec<(String, Option<&str>)> = programs
+        .iter()
+        .map(|&p| {
+            let section = view.section_name(p).into_owned();
+            let name = names.helper_name(call.id, &section);
+            (section, name)
+        })
+        .collect();
+    let first = verdicts.first().and_then(|v| v.1);
+    if first.is_some() && verdicts.iter().all(|v| v.1 == first) {
+        return (first.map(str::to_string), (function_name, Vec::new()));
+    }
+    let why = verdicts
+        .iter()
+        .map(|(section, name)| match name {
+            Some(n) => format!("`{section}` names it {n}"),
+            None => format!("`{section}` has no helper {}", call.id),
+        })
+        .collect();
+    (None, (function_name, why))
 }
 
 fn is_global(s: &Symbol<'_>) -> bool {
