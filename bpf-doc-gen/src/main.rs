@@ -79,8 +79,8 @@ fn run(cli: Cli) -> Result<()> {
                     cli.format
                 );
             }
-            let table = Table::from_platform_dir(dir)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", dir.display()))?;
+            // Table errors already name the file and line.
+            let table = Table::from_platform_dir(dir).map_err(anyhow::Error::msg)?;
             table.to_bpf_helper_header()
         }
         None => {
