@@ -138,3 +138,22 @@ fn extra_headers_parse_like_the_newest_script_where_it_accepts_them() {
         }
     }
 }
+
+/// Without any mapper (the oldest headers), IDs come from the order of the descriptions; on a
+/// real header they must be the IDs its mapper gives.
+#[test]
+fn description_order_gives_the_mapper_ids_on_real_headers() {
+    for oracle in ["linux-6.1", "linux-unstable"] {
+        let text = std::fs::read_to_string(support::kernel(oracle).join("bpf.h")).unwrap();
+        let with = parse_str(&text, oracle).unwrap();
+        let without_text = text
+            .replace(
+                "#define ___BPF_FUNC_MAPPER(FN, ctx...)",
+                "#define NO_MAPPER_1",
+            )
+            .replace("#define __BPF_FUNC_MAPPER(FN)", "#define NO_MAPPER_2");
+        let without = parse_str(&without_text, oracle).unwrap();
+        assert_eq!(without.id_source, bpf_doc_gen::IdSource::DescriptionOrder);
+        assert_eq!(with.helpers, without.helpers, "{oracle}");
+    }
+}
