@@ -141,6 +141,18 @@ fn repeated_descriptions_share_an_id() {
         m.helpers.iter().map(|h| h.id).collect::<Vec<_>>(),
         [1, 1, 2]
     );
+    // Without a mapper nothing says a repeat must be grouped; it keeps its first ID.
+    let docs = vec![
+        doc(A),
+        doc(B),
+        doc("long bpf_a(struct sk_buff *skb)"),
+        doc(C),
+    ];
+    let m = parse_str(&bpf_h(&docs, Mapper::None), "t.h").unwrap();
+    assert_eq!(
+        m.helpers.iter().map(|h| h.id).collect::<Vec<_>>(),
+        [1, 2, 1, 3]
+    );
 }
 
 fn err(text: &str) -> (usize, ParseErrorKind, String) {

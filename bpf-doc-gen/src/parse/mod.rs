@@ -73,19 +73,17 @@ pub fn parse_str(text: &str, file_name: &str) -> Result<Model, ParseError> {
     })
 }
 
-/// IDs by description order: the first helper is 1; repeated descriptions share an ID.
+/// IDs by description order: the first helper is 1; every description of a helper gets the
+/// ID of its first one (as the old scripts numbered only the first).
 fn ids_from_order(entries: &[DocEntry]) -> Vec<u32> {
-    let mut ids = Vec::with_capacity(entries.len());
-    let mut next = 0;
-    let mut last: Option<&str> = None;
-    for e in entries {
-        if last != Some(e.split.name.as_str()) {
-            next += 1;
-            last = Some(&e.split.name);
-        }
-        ids.push(next);
-    }
-    ids
+    let mut first_ids: HashMap<&str, u32> = HashMap::new();
+    entries
+        .iter()
+        .map(|e| {
+            let next = first_ids.len() as u32 + 1;
+            *first_ids.entry(e.split.name.as_str()).or_insert(next)
+        })
+        .collect()
 }
 
 /// IDs from the mapper, with the checks of the script's `validate_helpers` and
