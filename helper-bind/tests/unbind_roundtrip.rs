@@ -240,3 +240,68 @@ fn round_tripped_object_loads_in_the_kernel_with_btf() {
     }
     assert!(!std::path::Path::new(&pin).exists());
 }
+
+/// Unbinding a bound object: bind left the helpers' BTF FUNCs static; unbind
+/// makes them extern again in place (no type added), so libbpf's linker takes
+/// the result, and the object equals clang's late build in code and relocations.
+#[test]
+fn unbinding_a_bound_object_restores_extern_btf_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = platform("linux");
+    for target in Target::BOTH {
+        let late = compile("linux_no_relocs.c", target, Binding::Late, true, dir.path());
+        let mut bound = late.clone();
+        bind(&mut bound, &names, BindOptions::default()).unwrap();
+        let out = unbind::unbind(&bound, &names, &UnbindOptions::default()).unwrap();
+        assert!(out.btf_funcs_added.is_empty(), "{:?}", out.btf_funcs_added);
+        let mut relinked = out.btf_funcs_made_extern.clone();
+        relinked.sort();
+        assert_eq!(
+            relinked,
+            [
+                "bpf_get_prandom_u32",
+                "bpf_get_smp_processor_id",
+                "bpf_ktime_get_ns"
+            ]
+        );
+        assert_eq!(code_sections(&out.bytes), code_sections(&late));
+        let mut a = code_relocations(&out.bytes);
+        let mut b = code_relocations(&late);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+
+        if target == Target::Big {
+            continue; // libbpf links only objects of the host's byte order
+        }
+        let input = dir.path().join("bu.o");
+        std::fs::write(&input, &out.bytes).unwrap();
+        let linked = dir.path().join("bu.linked.o");
+        let (ok, _, stderr) = tool(
+            "bpftool",
+            &[
+                OsStr::new("gen"),
+                OsStr::new("object"),
+                linked.as_os_str(),
+                input.as_os_str(),
+            ],
+        );
+        assert!(ok, "{target:?}: {stderr}");
+        let (_, dump, _) = tool(
+            "bpftool",
+            &[
+                OsStr::new("btf"),
+                OsStr::new("dump"),
+                OsStr::new("file"),
+                input.as_os_str(),
+            ],
+        );
+        for name in &relinked {
+            let line = dump
+                .lines()
+                .find(|l| l.contains(&format!("FUNC '{name}'")))
+                .unwrap();
+            assert!(line.ends_with("linkage=extern"), "{line}");
+        }
+    }
+}

@@ -20,6 +20,7 @@ use super::strings::GrowingStrings;
 const BTF_MAGIC: u16 = 0xeb9f;
 const KIND_FUNC: u32 = 12;
 const KIND_FUNC_PROTO: u32 = 13;
+const LINKAGE_STATIC: u32 = 0;
 const LINKAGE_EXTERN: u32 = 2;
 /// Size of `struct btf_type` (name_off, info, size/type).
 const TYPE_HEADER: usize = 12;
@@ -32,6 +33,8 @@ pub(crate) struct BtfEdit {
     pub data: Vec<u8>,
     /// Names that got a new FUNC entry.
     pub added: Vec<String>,
+    /// Names whose existing static FUNC entry became extern again.
+    pub relinked: Vec<String>,
 }
 
 /// Reads and writes BTF integers in the object's byte order, bounds-checked.
@@ -79,12 +82,14 @@ fn extra_size(kind: u32, vlen: usize) -> Option<usize> {
 }
 
 /// Append an extern FUNC (and its FUNC_PROTO) for each of `names` that has no
-/// FUNC entry yet. `Ok(None)`: nothing to add. `Err`: why the BTF could not be
+/// FUNC entry yet; make an existing static FUNC extern again where the flag
+/// says the object defines no function of that name (bind makes helper FUNCs
+/// static, and libbpf's linker only looks at non-static ones). `Ok(None)`: nothing to add. `Err`: why the BTF could not be
 /// edited (the caller reports it and leaves BTF alone).
 pub(crate) fn add_extern_funcs(
     endian: Endian,
     btf: &[u8],
-    names: &[&str],
+    names: &[(&str, bool)],
 ) -> Result<Option<BtfEdit>, String> {
     let r = Reader { endian };
     if r.u16(btf, 0) != Some(BTF_MAGIC) {
@@ -105,8 +110,9 @@ pub(crate) fn add_extern_funcs(
     let types = &btf[types_start..strings_start];
     let strings = &btf[strings_start..strings_start + str_len];
 
-    // Walk the types: count them and collect existing FUNC names.
-    let mut existing = Vec::new();
+    // Walk the types: count them and collect existing FUNCs (name, offset
+    // of their info word, linkage).
+    let mut existing: Vec<(Vec<u8>, usize, u32)> = Vec::new();
     let mut count: u32 = 0;
     let mut at = 0;
     while at < types.len() {
@@ -117,7 +123,7 @@ pub(crate) fn add_extern_funcs(
         let extra = extra_size(kind, vlen).ok_or(format!("unknown BTF kind {kind}"))?;
         if kind == KIND_FUNC {
             if let Some(name) = c_str(strings, name_off) {
-                existing.push(name.to_vec());
+                existing.push((name.to_vec(), at + 4, vlen as u32));
             }
         }
         at += TYPE_HEADER + extra;
@@ -130,8 +136,27 @@ pub(crate) fn add_extern_funcs(
     let mut names_table = GrowingStrings::new(strings);
     let mut new_types = Vec::new();
     let mut added = Vec::new();
-    for name in names {
-        if existing.iter().any(|e| e == name.as_bytes()) || added.iter().any(|a| a == name) {
+    let mut relinked = Vec::new();
+    let mut types = types.to_vec();
+    for &(name, may_relink) in names {
+        if added.iter().chain(&relinked).any(|a| a == name) {
+            continue;
+        }
+        let mut funcs = existing
+            .iter()
+            .filter(|e| e.0 == name.as_bytes())
+            .peekable();
+        if funcs.peek().is_some() {
+            // A helper FUNC that bind made static: extern again, as clang
+            // wrote it (same type id, same size).
+            for &(_, info_at, linkage) in funcs {
+                if linkage == LINKAGE_STATIC && may_relink {
+                    r.set_u32(&mut types, info_at, (KIND_FUNC << 24) | LINKAGE_EXTERN);
+                    if !relinked.iter().any(|n| n == name) {
+                        relinked.push(name.to_string());
+                    }
+                }
+            }
             continue;
         }
         let proto_id = count + 1;
@@ -147,7 +172,7 @@ pub(crate) fn add_extern_funcs(
         count += 2;
         added.push(name.to_string());
     }
-    if added.is_empty() {
+    if added.is_empty() && relinked.is_empty() {
         return Ok(None);
     }
 
@@ -156,7 +181,7 @@ pub(crate) fn add_extern_funcs(
     let new_str_len = str_len + appended.len();
     let mut data = Vec::with_capacity(hdr_len + new_type_len + new_str_len);
     data.extend_from_slice(&btf[..types_start]);
-    data.extend_from_slice(types);
+    data.extend_from_slice(&types);
     data.extend_from_slice(&new_types);
     data.extend_from_slice(strings);
     data.extend_from_slice(appended);
@@ -176,5 +201,9 @@ pub(crate) fn add_extern_funcs(
         20,
         u32::try_from(new_str_len).map_err(|_| too_big())?,
     );
-    Ok(Some(BtfEdit { data, added }))
+    Ok(Some(BtfEdit {
+        data,
+        added,
+        relinked,
+    }))
 }

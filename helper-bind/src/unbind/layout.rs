@@ -82,8 +82,10 @@ pub(crate) fn write(
     let e = view.endian;
     let entsize = view.shentsize as usize;
     let range = |i: usize| view.sections[i].file_range();
+    // Sections whose new contents have the old size are rewritten in place.
+    let moved_away = |m: &Moved| m.data.len() as u64 != view.sections[m.index].size;
     let mut is_moved = vec![false; view.sections.len()];
-    for m in &moved {
+    for m in moved.iter().filter(|m| moved_away(m)) {
         is_moved[m.index] = true;
     }
 
@@ -103,7 +105,7 @@ pub(crate) fn write(
             Some(*end)
         })
         .collect();
-    for m in &moved {
+    for m in moved.iter().filter(|m| moved_away(m)) {
         let old = range(m.index);
         let starting_before_end = kept.partition_point(|r| r.start < old.end);
         let shared = starting_before_end > 0 && max_end[starting_before_end - 1] > old.start;
@@ -132,6 +134,11 @@ pub(crate) fn write(
         })
         .collect();
     for m in moved {
+        if m.data.len() as u64 == view.sections[m.index].size {
+            // Same size: edit in place (the old copy was not zeroed either).
+            out[range(m.index)].copy_from_slice(&m.data);
+            continue;
+        }
         align_to(&mut out, view.sections[m.index].addralign);
         let h = &mut headers[m.index];
         h[SH_OFFSET..SH_OFFSET + 8].copy_from_slice(&e.u64_bytes(out.len() as u64));

@@ -75,6 +75,8 @@ pub struct UnbindOutput {
     pub rel_sections_added: usize,
     /// Helper names that got a BTF `FUNC linkage=extern` entry.
     pub btf_funcs_added: Vec<String>,
+    /// Helper names whose static BTF FUNC (as bind leaves it) became extern again.
+    pub btf_funcs_made_extern: Vec<String>,
     /// Things the caller should know (for example why BTF was left alone).
     pub notes: Vec<String>,
 }
@@ -119,6 +121,7 @@ pub fn unbind<N: HelperNames + ?Sized>(
             symbols_added: 0,
             rel_sections_added: 0,
             btf_funcs_added: Vec::new(),
+            btf_funcs_made_extern: Vec::new(),
             notes: Vec::new(),
         });
     }

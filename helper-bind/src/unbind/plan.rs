@@ -283,17 +283,25 @@ pub(crate) fn apply(
     // order of first call as clang records them.
     let mut notes = Vec::new();
     let mut btf_funcs_added = Vec::new();
+    let mut btf_funcs_made_extern = Vec::new();
     if opts.add_btf {
         if let Some(btf_section) = view.section_by_name(".BTF") {
-            let mut wanted: Vec<&str> = Vec::new();
+            let mut wanted: Vec<(&str, bool)> = Vec::new();
             for c in &named {
-                if !wanted.contains(&c.name.as_str()) {
-                    wanted.push(&c.name);
+                if !wanted.iter().any(|w| w.0 == c.name) {
+                    // A static FUNC of that name may be the object's own
+                    // function rather than a helper bind made static.
+                    let defined = view
+                        .symbols
+                        .iter()
+                        .any(|s| s.index != 0 && !s.is_undefined() && s.name == c.name.as_bytes());
+                    wanted.push((&c.name, !defined));
                 }
             }
             match btf::add_extern_funcs(e, view.section_data(btf_section.index), &wanted) {
                 Ok(Some(edit)) => {
                     btf_funcs_added = edit.added;
+                    btf_funcs_made_extern = edit.relinked;
                     moved.push(Moved {
                         index: btf_section.index,
                         data: edit.data,
@@ -359,6 +367,7 @@ pub(crate) fn apply(
         symbols_added,
         rel_sections_added,
         btf_funcs_added,
+        btf_funcs_made_extern,
         notes,
     })
 }
