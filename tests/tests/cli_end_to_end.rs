@@ -337,3 +337,25 @@ fn list_json_matches_the_early_builds_call_by_call() {
         }
     }
 }
+
+/// Rewriting in place (temp file + rename) keeps the input's permission bits, like strip.
+#[test]
+fn in_place_binding_keeps_the_file_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch_dir();
+    let maps = programs(Platform::Linux)
+        .into_iter()
+        .find(|p| p.name == "maps")
+        .expect("tests/bpf/linux/maps.c");
+    for mode in [0o600, 0o640, 0o755] {
+        let input = compile(&maps, Endian::Little, Binding::Late, dir.path());
+        std::fs::set_permissions(&input, std::fs::Permissions::from_mode(mode)).unwrap();
+        tool::run_ok(["--platform".as_ref(), "linux".as_ref(), input.as_os_str()]);
+        let after = std::fs::metadata(&input).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(after, mode, "mode {mode:o} became {after:o}");
+        assert!(
+            ElfView::read(&input).undefined_symbols().is_empty(),
+            "the file was not bound in place"
+        );
+    }
+}
