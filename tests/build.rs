@@ -22,8 +22,9 @@ fn main() {
         oracles.join("linux-unstable/bpf.h"),
         PathBuf::from("/usr/include/linux/bpf.h"),
     ];
-    for c in &candidates {
-        // Also watch the files that are absent, so installing one rebuilds.
+    // Only existing paths: Cargo reruns a build script on every build while a watched path is
+    // missing.
+    for c in candidates.iter().filter(|c| c.is_file()) {
         println!("cargo:rerun-if-changed={}", c.display());
     }
     let Some(bpf_h) = candidates.iter().find(|p| p.is_file()) else {
