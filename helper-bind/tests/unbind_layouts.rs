@@ -166,3 +166,32 @@ fn thousands_of_sections_are_all_extended_and_old_copies_zeroed() {
         );
     }
 }
+
+/// Extended section numbering (e_shnum 0, the count in section 0's sh_size)
+/// stays extended, with the new count.
+#[test]
+fn extended_section_numbering_is_kept_with_the_new_count() {
+    let e = Endian::Big;
+    let mut b = ObjectBuilder::new(e);
+    b.code_section("xdp", &[insn(e, 0x85, 0, 5), insn(e, 0x95, 0, 0)]);
+    let mut obj = b.build();
+    let view = ElfView::parse(&obj).unwrap();
+    let count = view.sections.len();
+    let s0 = view.shoff as usize;
+    drop(view);
+    obj[0x3c..0x3e].fill(0); // e_shnum = 0
+    obj[s0 + 32..s0 + 40].copy_from_slice(&(count as u64).to_be_bytes());
+    assert_eq!(ElfView::parse(&obj).unwrap().sections.len(), count);
+
+    let out = unbind::unbind(
+        &obj,
+        &Platform::builtin(PlatformKind::Linux),
+        &UnbindOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(out.rel_sections_added, 1);
+    let view = ElfView::parse(&out.bytes).unwrap();
+    assert_eq!(view.sections.len(), count + 1);
+    assert_eq!(&out.bytes[0x3c..0x3e], &[0, 0]);
+    assert_eq!(view.relocations.len(), 1);
+}

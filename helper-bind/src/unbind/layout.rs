@@ -159,7 +159,9 @@ pub(crate) fn write(
     }
 
     let count = headers.len();
-    if count >= SHN_LORESERVE {
+    // Keep the input's extended numbering, or switch to it when needed.
+    let extended = count >= SHN_LORESERVE || e.u16(&view.data()[E_SHNUM..]) == 0;
+    if extended {
         // Extended numbering: e_shnum = 0, the real count in section 0.
         headers[0][SH_SIZE..SH_SIZE + 8].copy_from_slice(&e.u64_bytes(count as u64));
     }
@@ -168,11 +170,7 @@ pub(crate) fn write(
     for h in &headers {
         out.extend_from_slice(h);
     }
-    let shnum = if count >= SHN_LORESERVE {
-        0
-    } else {
-        count as u16
-    };
+    let shnum = if extended { 0 } else { count as u16 };
     out[E_SHOFF..E_SHOFF + 8].copy_from_slice(&e.u64_bytes(shoff));
     let shnum = match e {
         Endian::Little => shnum.to_le_bytes(),
