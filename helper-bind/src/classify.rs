@@ -154,7 +154,22 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocR
                 continue;
             }
             let entry_loc = rel_sec.location(entry as u64 * rel.entsize);
-            if r.offset % INSN_SIZE as u64 != 0 || r.offset >= code.len() as u64 {
+            let Some(symbol) = view.symbols.get(r.symbol as usize) else {
+                // Only possible for symbol 0 in an object without a symbol table.
+                return Err(ElfError::new(
+                    entry_loc,
+                    ElfErrorKind::IndexOutOfRange {
+                        what: "call relocation symbol index",
+                        index: u64::from(r.symbol),
+                        limit: view.symbols.len() as u64,
+                    },
+                ));
+            };
+            let fits = r
+                .offset
+                .checked_add(INSN_SIZE as u64)
+                .is_some_and(|end| end <= code.len() as u64);
+            if r.offset % INSN_SIZE as u64 != 0 || !fits {
                 return Err(ElfError::new(
                     entry_loc,
                     ElfErrorKind::BadRelocationOffset {
@@ -170,7 +185,7 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocR
                     ElfErrorKind::RelocationNotOnCall {
                         insn_offset: r.offset,
                         opcode,
-                        symbol: view.symbols[r.symbol as usize].name().into_owned(),
+                        symbol: symbol.name().into_owned(),
                     },
                 ));
             }
@@ -298,6 +313,39 @@ mod tests {
             }
             assert!(e.to_string().contains(".reltc"), "{e}");
         }
+    }
+
+    #[test]
+    fn call_relocation_without_symbol_table_or_past_a_partial_insn_is_an_error() {
+        // Regressions: symbol 0 with no .symtab, and a relocation on a trailing partial slot.
+        let mut b = ObjectBuilder::new(Endian::Little);
+        let text = b.section("xdp", 1, 6, call(Endian::Little, 1, -1).to_vec());
+        b.reloc(text, 0, 0, R_BPF_64_32);
+        let mut obj = b.build();
+        let view = ElfView::parse(&obj).unwrap();
+        let symtab = view.symtab.unwrap();
+        let h = view.sections[symtab].header_offset as usize;
+        obj[h + 4..h + 8].copy_from_slice(&1u32.to_le_bytes()); // .symtab becomes PROGBITS
+        let view = ElfView::parse(&obj).unwrap();
+        assert!(view.symbols.is_empty());
+        let e = classify(&view).unwrap_err();
+        assert!(
+            matches!(e.kind, ElfErrorKind::IndexOutOfRange { .. }),
+            "{e}"
+        );
+
+        let mut b = ObjectBuilder::new(Endian::Little);
+        let mut code = call(Endian::Little, 1, -1).to_vec();
+        code.extend_from_slice(&[0x85, 0x10, 0, 0]); // half an instruction
+        let text = b.section("xdp", 1, 6, code);
+        let s = b.undefined("bpf_ktime_get_ns");
+        b.reloc(text, 8, s, R_BPF_64_32);
+        let obj = b.build();
+        let e = classify(&ElfView::parse(&obj).unwrap()).unwrap_err();
+        assert!(
+            matches!(e.kind, ElfErrorKind::BadRelocationOffset { .. }),
+            "{e}"
+        );
     }
 
     #[test]

@@ -370,7 +370,10 @@ fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
     let mut refs = vec![0usize; view.symbols.len()];
     for rel in &view.relocations {
         for r in &rel.entries {
-            refs[r.symbol as usize] += 1;
+            // Symbol 0 may appear without a symbol table; nothing to count then.
+            if let Some(n) = refs.get_mut(r.symbol as usize) {
+                *n += 1;
+            }
         }
     }
     for s in view.sections.iter().filter(|s| s.sh_type == SHT_GROUP) {
