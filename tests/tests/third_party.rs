@@ -965,7 +965,8 @@ fn code_differences(
 
 /// Linux objects moved to Windows where `check` says they bind cleanly (and refused with nothing
 /// written where it says they do not): every numeric call gets the Windows ID `check` named,
-/// nothing else in the code changes, and moving back to Linux gives the original code.
+/// nothing else in the code changes, the code is what unbind + bind in two steps gives, and
+/// moving back to Linux gives the original code.
 #[test]
 fn rebind_to_windows_agrees_with_check_and_comes_back() {
     let mut findings = Findings::default();
@@ -1027,6 +1028,41 @@ fn rebind_to_windows_agrees_with_check_and_comes_back() {
         for p in code_differences(&original, &read_view(&windows), &expected) {
             findings.add(&object.label, format!("moved to Windows: {p}"));
         }
+        // The same code as unbind, then bind for Windows, in two steps.
+        let (unbound, two_steps) = (dir.path().join("unbound.o"), dir.path().join("two-steps.o"));
+        let unbind = tool::run([
+            "unbind".as_ref(),
+            "--from".as_ref(),
+            "linux".as_ref(),
+            "-o".as_ref(),
+            unbound.as_os_str(),
+            object.path.as_os_str(),
+        ]);
+        let bind = tool::run([
+            "--platform".as_ref(),
+            "windows".as_ref(),
+            "-o".as_ref(),
+            two_steps.as_os_str(),
+            unbound.as_os_str(),
+        ]);
+        if exit_code(&unbind) != Ok(0) || exit_code(&bind) != Ok(0) {
+            findings.add(
+                &object.label,
+                format!(
+                    "rebind works, unbind + bind for Windows does not: {} {}",
+                    stderr(&unbind),
+                    stderr(&bind)
+                ),
+            );
+        } else {
+            for p in code_differences(
+                &read_view(&windows),
+                &read_view(&two_steps),
+                &BTreeMap::new(),
+            ) {
+                findings.add(&object.label, format!("rebind vs unbind + bind: {p}"));
+            }
+        }
         let linux = dir.path().join("linux.o");
         let out = rebind("windows", "linux", &windows, &linux);
         if exit_code(&out) != Ok(0) {
@@ -1039,6 +1075,16 @@ fn rebind_to_windows_agrees_with_check_and_comes_back() {
         for p in code_differences(&original, &read_view(&linux), &BTreeMap::new()) {
             findings.add(&object.label, format!("Linux -> Windows -> Linux: {p}"));
         }
+        // Outside the code, moving changes only what a round trip may change.
+        let windows_view = read_view(&windows);
+        for p in compare_round_trip(&original, &windows_view) {
+            if !p.starts_with("code section") {
+                findings.add(&object.label, format!("moved to Windows: {p}"));
+            }
+        }
+        for p in compare_round_trip(&original, &read_view(&linux)) {
+            findings.add(&object.label, format!("Linux -> Windows -> Linux: {p}"));
+        }
         moved += 1;
     }
     println!(
@@ -1046,6 +1092,74 @@ fn rebind_to_windows_agrees_with_check_and_comes_back() {
          {refused} refused as check predicted"
     );
     findings.assert_none("rebind Linux -> Windows -> Linux", all.len());
+}
+
+/// Batch mode over every unbound third-party object at once: the objects calling a non-helper
+/// extern fail (exit 1, one line each, nothing written for them), every other output is
+/// byte-identical to binding that object alone.
+#[test]
+fn batch_binding_of_every_unbound_object_matches_binding_each_alone() {
+    let all = objects();
+    let dir = scratch_dir();
+    let (inputs, outputs) = (dir.path().join("in"), dir.path().join("out"));
+    std::fs::create_dir_all(&inputs).unwrap();
+    std::fs::create_dir_all(&outputs).unwrap();
+    let mut expected = BTreeMap::new(); // input name -> Some(alone-bound bytes) or None (fails)
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "--platform".into(),
+        "linux".into(),
+        "-o".into(),
+        format!("{}/", outputs.display()).into(),
+    ];
+    for (n, object) in all.iter().enumerate() {
+        let name = format!("{n:03}.o");
+        let (unbound, back) = (inputs.join(&name), dir.path().join("back.o"));
+        round_trip(&object.path, &unbound, &back)
+            .unwrap_or_else(|e| panic!("{}: {e}", object.label));
+        let fails = calls_externs(&object.path).unwrap();
+        expected.insert(
+            name,
+            (
+                object.label.clone(),
+                (!fails).then(|| std::fs::read(&back).unwrap()),
+            ),
+        );
+        args.push(unbound.into_os_string());
+    }
+    let out = tool::run(&args);
+    let failing = expected.values().filter(|(_, b)| b.is_none()).count();
+    assert_eq!(
+        exit_code(&out),
+        Ok(if failing > 0 { 1 } else { 0 }),
+        "batch of {} objects with {failing} unbindable: {}",
+        expected.len(),
+        stderr(&out)
+    );
+    let mut findings = Findings::default();
+    for (name, (label, alone)) in &expected {
+        let written = std::fs::read(outputs.join(name)).ok();
+        match (alone, written) {
+            (Some(a), Some(w)) if *a == w => {}
+            (Some(_), Some(_)) => findings.add(label, "batch output differs from binding it alone"),
+            (Some(_), None) => findings.add(label, "batch wrote no output"),
+            (None, Some(_)) => findings.add(label, "batch wrote the output of a failed object"),
+            (None, None) => {
+                if stderr(&out)
+                    .lines()
+                    .filter(|l| l.contains(name.as_str()))
+                    .count()
+                    != 1
+                {
+                    findings.add(label, format!("expected one error line naming {name}"));
+                }
+            }
+        }
+    }
+    println!(
+        "batch: {} unbound objects, {failing} refused, the rest identical to binding alone",
+        expected.len()
+    );
+    findings.assert_none("batch binding", expected.len());
 }
 
 // ---------------------------------------------------------------------------------------------
