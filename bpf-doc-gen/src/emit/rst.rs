@@ -1,7 +1,7 @@
 //! `--format rst`: the `bpf-helpers(7)` man-page source, byte for byte what the kernel's
 //! `scripts/bpf_doc.py` (no `--header`) prints.
 //!
-//! The fixed prose of the page lives in [`super::man_text`]; this module only lays out the
+//! The fixed prose of the page lives in `emit::man_text` (private); this module only lays out the
 //! per-helper entries the way `PrinterHelpersRST` does.
 
 use super::error::EmitError;
