@@ -454,10 +454,10 @@ pub fn btf_edit_problems(
         let name = late.string(before.name_off).unwrap_or("?");
         let func_edit = before.kind == btf::kind::FUNC
             && helpers.contains(name)
-            && BtfTypeWithoutVlen::of(before) == BtfTypeWithoutVlen::of(after);
+            && FixedParts::of(before) == FixedParts::of(after);
         let proto_edit = before.kind == btf::kind::FUNC_PROTO
             && helper_protos.contains(&before.id)
-            && BtfTypeWithoutVlen::of(before) == BtfTypeWithoutVlen::of(after)
+            && FixedParts::of(before) == FixedParts::of(after)
             && before.vlen == after.vlen
             && before
                 .params()
@@ -478,7 +478,7 @@ pub fn btf_edit_problems(
 /// The parts of a BTF type that binding never changes for a FUNC (all but `vlen`, which
 /// holds the linkage) or a FUNC_PROTO (all but the parameter names in `extra`).
 #[derive(PartialEq, Eq)]
-struct BtfTypeWithoutVlen {
+struct FixedParts {
     name_off: u32,
     kind: u32,
     kind_flag: bool,
@@ -486,9 +486,9 @@ struct BtfTypeWithoutVlen {
     extra_len: usize,
 }
 
-impl BtfTypeWithoutVlen {
+impl FixedParts {
     fn of(t: &btf::BtfType) -> Self {
-        BtfTypeWithoutVlen {
+        FixedParts {
             name_off: t.name_off,
             kind: t.kind,
             kind_flag: t.kind_flag,
