@@ -153,6 +153,8 @@ pub fn rebind(
     to: &Platform,
     options: RebindOptions,
 ) -> Result<RebindOutput, RebindError> {
+    // Same platform: the target table (with any --helpers or --uapi) names the IDs too.
+    let from = if from.kind() == to.kind() { to } else { from };
     let report = check(data, from, to).map_err(RebindError::BadInput)?;
     let mut failures: Vec<String> = report
         .failing()

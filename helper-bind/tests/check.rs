@@ -538,3 +538,33 @@ fn program_type_helper_in_a_subprogram_whose_callers_disagree() {
     // Linux has no program-type helpers: it binds.
     assert!(run_check(&obj, FROM_LINUX, Linux).binds_cleanly());
 }
+
+#[test]
+fn on_its_own_platform_numeric_calls_are_named_with_added_helpers() {
+    // call 40 is no built-in Windows helper; a --helpers TSV adds one.
+    let dir = tempfile::tempdir().unwrap();
+    let tsv = dir.path().join("ext.tsv");
+    std::fs::write(
+        &tsv,
+        "name\tid\treturn_type\tparams\tscope\tsections\n\
+         hb_ext_helper\t40\tint64_t\t(void)\tgeneral\t-\n",
+    )
+    .unwrap();
+    let e = Endian::Little;
+    let mut b = ObjectBuilder::new(e);
+    b.code_section("xdp", &[call(e, 0, 40), EXIT]);
+    let obj = b.build();
+    let plain = check(&obj, &builtin(Windows), &builtin(Windows)).unwrap();
+    assert_eq!(plain.calls[0].verdict, Verdict::UnknownId);
+    let mut extended = builtin(Windows);
+    extended.add_helpers_file(&tsv).unwrap();
+    let r = check(&obj, &builtin(Windows), &extended).unwrap();
+    assert_eq!(
+        r.calls[0].verdict,
+        Verdict::Resolves {
+            id: 40,
+            helper: "hb_ext_helper".into()
+        }
+    );
+    assert!(r.binds_cleanly());
+}

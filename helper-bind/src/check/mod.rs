@@ -286,7 +286,11 @@ impl CheckReport {
 }
 
 /// Checks the object in `data`, compiled for `from`, against `to`.
+///
+/// When both are the same platform, `to` serves as both: it may carry helpers added with
+/// `--helpers` or IDs from `--uapi` that numeric calls use.
 pub fn check(data: &[u8], from: &Platform, to: &Platform) -> Result<CheckReport, ElfError> {
+    let from = if from.kind() == to.kind() { to } else { from };
     let view = ElfView::parse(data)?;
     let sites = classify(&view)?;
     let table = PortableTable { from, to };
