@@ -671,6 +671,25 @@ fn unbind_then_bind_gives_the_original_back() {
             }
             Err(e) => findings.add(&object.label, format!("unbound object: {e}")),
         }
+        // Unbinding again finds nothing to do and changes nothing.
+        let again = dir.path().join("again.o");
+        let out = tool::run([
+            "unbind".as_ref(),
+            "--from".as_ref(),
+            "linux".as_ref(),
+            "-o".as_ref(),
+            again.as_os_str(),
+            unbound.as_os_str(),
+        ]);
+        if exit_code(&out) != Ok(0) || std::fs::read(&again).ok() != std::fs::read(&unbound).ok() {
+            findings.add(
+                &object.label,
+                format!(
+                    "unbinding the unbound object again is no no-op: {}",
+                    stderr(&out)
+                ),
+            );
+        }
         let warnings = readelf_warnings(&unbound);
         if !warnings.is_empty() && readelf_warnings(&object.path).is_empty() {
             findings.add(
@@ -1179,6 +1198,11 @@ fn oracle_headers() -> Vec<PathBuf> {
             .into_iter()
             .filter(|h| h.extension().is_some_and(|e| e == "h")),
     );
+    // The system's own header (linux-libc-dev), bpf-doc-gen's default input.
+    let system = PathBuf::from("/usr/include/linux/bpf.h");
+    if system.is_file() {
+        headers.push(system);
+    }
     assert!(
         headers.len() >= 3,
         "kernel headers missing in {}: run scripts/setup-test-env",
