@@ -33,6 +33,19 @@ fn linux_object_rebinds_to_exactly_the_windows_early_build() {
             code_sections(&read(&windows)),
             "{target:?}"
         );
+        // What rebinding does not mean to change stays byte-identical.
+        for name in [
+            ".BTF",
+            ".BTF.ext",
+            ".maps",
+            ".rodata",
+            "license",
+            ".debug_info",
+        ] {
+            let before = section_data(&read(&linux), name);
+            assert!(before.is_some(), "{name} present in the input");
+            assert_eq!(section_data(&out.bytes, name), before, "{name} {target:?}");
+        }
     }
 }
 

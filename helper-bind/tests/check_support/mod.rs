@@ -127,6 +127,13 @@ pub fn code_sections(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// The data of the named section, read with the `object` crate (`None` when absent).
+pub fn section_data(bytes: &[u8], name: &str) -> Option<Vec<u8>> {
+    let file = ElfFile64::<Endianness>::parse(bytes).expect("object parses the file");
+    file.section_by_name(name)
+        .map(|s| s.data().expect("section data").to_vec())
+}
+
 /// Files in `dir`, sorted.
 pub fn files_in(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
