@@ -1,9 +1,9 @@
 //! `rebind`: move an object compiled for one platform to another in one step
 //! (`helper-bind --from linux --platform windows prog.o`).
 //!
-//! The same as [`unbind`](crate::unbind) for `from` followed by [`bind`](crate::bind) for
-//! `to`, with the portability rules of [`check`](crate::check) applied first: an object
-//! whose check fails is refused with every failing call listed, before anything is changed.
+//! The same as [`unbind()`] for `from` followed by [`bind()`] for `to`, with the portability
+//! rules of [`check()`] applied first: an object whose check fails is refused with every
+//! failing call listed, before anything is changed.
 //! Binding goes through [`PortableTable`], so the source platform's fixed-arity printk
 //! helpers (Windows `bpf_trace_printk2..5`) become the target's printk.
 //!

@@ -5,7 +5,7 @@
 //! calls carry that platform's IDs and the code was compiled against its prototypes. Each
 //! call site gets one [`Verdict`] for the target platform (`to`), the same decision that
 //! binding (or rebinding, when `from` differs) makes, through the shared
-//! [`classify`](crate::classify) and [`resolve_site`](crate::plan::resolve_site):
+//! [`classify`](crate::classify) and [`Resolver`]:
 //!
 //! | verdict | fails | meaning |
 //! |---|---|---|
