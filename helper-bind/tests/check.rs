@@ -568,3 +568,66 @@ fn on_its_own_platform_numeric_calls_are_named_with_added_helpers() {
     );
     assert!(r.binds_cleanly());
 }
+
+#[test]
+fn text_report_matches_its_expectation() {
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "windows_only.c",
+        Windows,
+        Binding::Early,
+        Target::Little,
+        dir.path(),
+    );
+    std::fs::copy(&obj, dir.path().join("windows_only.o")).unwrap();
+    let o = helper_bind(
+        &[
+            "check",
+            "--from",
+            "windows",
+            "--platform",
+            "linux",
+            "windows_only.o",
+        ],
+        dir.path(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let expected = data_dir().join("expected/windows_only.linux.txt");
+    if std::env::var_os("BLESS").is_some() {
+        std::fs::write(&expected, stdout(&o)).unwrap();
+    }
+    let want = std::fs::read_to_string(&expected).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (run with BLESS=1 to create it)",
+            expected.display()
+        )
+    });
+    assert_eq!(
+        stdout(&o),
+        want,
+        "re-bless with BLESS=1 if the change is intended"
+    );
+}
+
+#[test]
+fn a_helper_of_the_source_platform_gets_no_typo_suggestion_but_a_typo_does() {
+    let e = Endian::Little;
+    let mut b = ObjectBuilder::new(e);
+    let text = b.code_section("xdp", &[call(e, 1, -1), call(e, 1, -1), EXIT]);
+    let real = b.undefined("bpf_xdp_adjust_tail"); // Linux only
+    let typo = b.undefined("bpf_ktime_get_sn");
+    b.reloc(text, 0, real, R_BPF_64_32);
+    b.reloc(text, 8, typo, R_BPF_64_32);
+    let obj = b.build();
+    let r = check(&obj, &builtin(Linux), &builtin(Windows)).unwrap();
+    assert_eq!(
+        verdict(&r, "bpf_xdp_adjust_tail"),
+        &Verdict::Missing { suggestion: None }
+    );
+    assert_eq!(
+        verdict(&r, "bpf_ktime_get_sn"),
+        &Verdict::Missing {
+            suggestion: Some("bpf_ktime_get_ns".into())
+        }
+    );
+}

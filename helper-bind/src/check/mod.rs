@@ -443,7 +443,13 @@ fn helper_verdict(
             }
         }
         Outcome::Problem(BindProblem::Unresolved { suggestion, .. }) => {
-            Verdict::Missing { suggestion }
+            // A helper of the source platform is no typo: a similar target name would
+            // mislead.
+            let known_on_from =
+                table.from.kind() != table.to.kind() && table.from.helper(name).is_some();
+            Verdict::Missing {
+                suggestion: suggestion.filter(|_| !known_on_from),
+            }
         }
         Outcome::Problem(BindProblem::WrongProgramType { needs, .. }) => {
             Verdict::WrongProgramType { needs }
