@@ -202,7 +202,12 @@ impl ElfView {
                     addrsig.push("<truncated .llvm_addrsig>".to_string());
                     break;
                 };
-                addrsig.push(symbol_name(object::SymbolIndex(index as usize))?.0);
+                // Some toolchains leave entries past the end of .symtab (llvm-readelf warns
+                // too); record them like a truncated list instead of refusing the object.
+                addrsig.push(match symbol_name(object::SymbolIndex(index as usize)) {
+                    Ok((name, _)) => name,
+                    Err(_) => format!("<invalid symbol index {index}>"),
+                });
             }
         }
 

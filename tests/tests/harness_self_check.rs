@@ -140,3 +140,31 @@ fn late_build_check_rejects_wrong_ids() {
     let problems = late_matches_early(&v.early, &v.late, &RejectAll);
     assert!(problems.contains("late build calls"), "{problems}");
 }
+
+/// An `.llvm_addrsig` entry past the end of `.symtab` (seen in real third-party objects) is
+/// recorded, not a parse failure, so such objects can still be compared.
+#[test]
+fn an_invalid_addrsig_entry_is_recorded() {
+    let dir = scratch_dir();
+    let maps = programs(Platform::Linux)
+        .into_iter()
+        .find(|p| p.name == "maps")
+        .unwrap();
+    let path = compile(&maps, Endian::Little, Binding::Late, dir.path());
+    let mut bytes = std::fs::read(&path).unwrap();
+    let view = ElfView::parse(&bytes).unwrap();
+    let addrsig = view
+        .sections
+        .iter()
+        .find(|s| s.sh_type == integration_tests::elf_view::SHT_LLVM_ADDRSIG)
+        .expect("clang writes .llvm_addrsig");
+    assert!(addrsig.size > 0, "no entries to damage");
+    bytes[addrsig.offset as usize] = 0x7f; // one-byte ULEB128: symbol 127, past .symtab
+    let view = ElfView::parse(&bytes).expect("still parses");
+    assert!(
+        view.addrsig
+            .contains(&"<invalid symbol index 127>".to_string()),
+        "{:?}",
+        view.addrsig
+    );
+}
