@@ -1,6 +1,8 @@
 //! The bind operation: bytes in, patched bytes out, or every reason why not.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::classify::classify;
 use crate::elf::ElfView;
@@ -9,17 +11,17 @@ use crate::patch::{apply, edits, PatchStats, Write};
 use crate::plan::{plan, BindOptions, HelperTable};
 use crate::write::write_patched_copy;
 
-/// One call that was bound.
+/// One call that was bound. The names are shared between calls (an object may have 10^5).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundCall {
     /// Section name.
-    pub section: String,
+    pub section: Arc<str>,
     /// Instruction index inside the section.
     pub insn: usize,
     /// The symbol name in the object.
-    pub name: String,
+    pub name: Arc<str>,
     /// The helper's table name.
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// Helper ID now in the instruction.
     pub id: u32,
 }
@@ -46,7 +48,7 @@ impl BindReport {
         if self.is_noop() {
             return "nothing to bind: no helper call is bound by name; object unchanged".into();
         }
-        let mut helpers: Vec<&str> = self.bound.iter().map(|b| b.canonical.as_str()).collect();
+        let mut helpers: Vec<&str> = self.bound.iter().map(|b| &*b.canonical).collect();
         helpers.sort_unstable();
         helpers.dedup();
         format!(
@@ -106,13 +108,21 @@ pub fn bind_edits(
     let sites = classify(&view).map_err(BindFailure::BadInput)?;
     let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
     let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
+    let mut sections: HashMap<usize, Arc<str>> = HashMap::new();
+    let mut names: HashMap<usize, Arc<str>> = HashMap::new();
     let bound = plan
         .bindings
         .iter()
         .map(|b| BoundCall {
-            section: view.section_name(b.section).into_owned(),
+            section: sections
+                .entry(b.section)
+                .or_insert_with(|| Arc::from(view.section_name(b.section).as_ref()))
+                .clone(),
             insn: b.insn,
-            name: b.name.clone(),
+            name: names
+                .entry(b.symbol)
+                .or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
+                .clone(),
             canonical: b.canonical.clone(),
             id: b.id,
         })

@@ -102,20 +102,40 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
     let mut out = Vec::new();
     let mut stats = PatchStats::default();
 
-    for b in &plan.bindings {
-        let at = view.sections[b.section].offset as usize + b.insn * INSN_SIZE;
-        let mut insn = data[at..at + INSN_SIZE].to_vec();
-        bind_call(endian, &mut insn, b.id);
+    // One write per code section, spanning its first to last bound call: a few large writes
+    // instead of one allocation per call (objects can have 10^5 calls).
+    let mut k = 0;
+    while k < plan.bindings.len() {
+        let section = plan.bindings[k].section;
+        let end = k + plan.bindings[k..]
+            .iter()
+            .take_while(|b| b.section == section)
+            .count();
+        let group = &plan.bindings[k..end];
+        let first = group.iter().map(|b| b.insn).min().unwrap_or(0);
+        let last = group.iter().map(|b| b.insn).max().unwrap_or(0);
+        let base = view.sections[section].offset as usize + first * INSN_SIZE;
+        let mut span = data[base..base + (last + 1 - first) * INSN_SIZE].to_vec();
+        for b in group {
+            let at = (b.insn - first) * INSN_SIZE;
+            bind_call(endian, &mut span[at..at + INSN_SIZE], b.id);
+        }
         out.push(Write {
-            offset: at,
-            bytes: insn,
+            offset: base,
+            bytes: span,
         });
+        k = end;
     }
 
     let renumber = Renumber::new(view.symbols.len(), &plan.drop_symbols);
-    let mut dropped_relocs: Vec<HashSet<usize>> = vec![HashSet::new(); view.relocations.len()];
+    // Per relocation section, which entries go (allocated only for sections that lose some).
+    let mut dropped_relocs: Vec<Vec<bool>> = vec![Vec::new(); view.relocations.len()];
     for b in &plan.bindings {
-        dropped_relocs[b.reloc.table].insert(b.reloc.entry);
+        let drops = &mut dropped_relocs[b.reloc.table];
+        if drops.is_empty() {
+            drops.resize(view.relocations[b.reloc.table].entries.len(), false);
+        }
+        drops[b.reloc.entry] = true;
     }
 
     for (t, rel) in view.relocations.iter().enumerate() {
@@ -132,7 +152,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
         let entsize = rel.entsize as usize;
         let mut content = Vec::with_capacity(raw.len());
         for (i, r) in rel.entries.iter().enumerate() {
-            if drops.contains(&i) {
+            if drops.get(i).copied().unwrap_or(false) {
                 stats.relocations_removed += 1;
                 continue;
             }

@@ -6,6 +6,7 @@
 //! hand-made tables too.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
 use crate::classify::{CallSite, CallTarget, RelocRef};
@@ -80,14 +81,12 @@ pub struct Binding {
     pub insn: usize,
     /// The relocation to remove.
     pub reloc: RelocRef,
-    /// The relocation's symbol.
+    /// The relocation's symbol (its name is the name the program calls).
     pub symbol: usize,
-    /// The symbol name as written in the program.
-    pub name: String,
     /// Helper ID.
     pub id: u32,
-    /// The helper's table name.
-    pub canonical: String,
+    /// The helper's table name, shared by every call of that helper.
+    pub canonical: Arc<str>,
 }
 
 /// Everything a bind changes.
@@ -128,6 +127,11 @@ pub struct Resolver<'a, 'v> {
     sites: &'a [CallSite],
     flows: FlowCache,
     graph: Option<CallGraph>,
+    /// "Did you mean" per unknown name: computed once per name, not per call.
+    suggestions: HashMap<String, Option<String>>,
+    /// Outcome per (symbol, section) for resolutions that do not depend on the call site
+    /// (everything but printk arity and subprogram callers).
+    cache: HashMap<(usize, usize), Outcome>,
 }
 
 impl<'a, 'v> Resolver<'a, 'v> {
@@ -138,14 +142,23 @@ impl<'a, 'v> Resolver<'a, 'v> {
             sites,
             flows: FlowCache::default(),
             graph: None,
+            suggestions: HashMap::new(),
+            cache: HashMap::new(),
         }
+    }
+
+    fn suggestion(&mut self, name: &str, table: &dyn HelperTable) -> Option<String> {
+        self.suggestions
+            .entry(name.to_string())
+            .or_insert_with(|| suggest(name, &table.names()))
+            .clone()
     }
 
     /// What happens to `site` on the platform of `table`.
     pub fn resolve(&mut self, site: &CallSite, table: &dyn HelperTable) -> Outcome {
         let view = self.view;
         let section = view.section_name(site.section);
-        let CallTarget::Extern { name, .. } = &site.target else {
+        let CallTarget::Extern { name, symbol } = &site.target else {
             return match &site.target {
                 CallTarget::Numeric { id } => Outcome::Numeric {
                     id: *id,
@@ -156,13 +169,17 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 _ => Outcome::Other,
             };
         };
-        match table.resolve(name, &section) {
+        let key = (*symbol, site.section);
+        if let Some(known) = self.cache.get(&key) {
+            return relocate(known, site.insn);
+        }
+        let outcome = match table.resolve(name, &section) {
             Resolution::Helper { id, canonical } => Outcome::Bind {
                 id,
                 canonical: canonical.to_string(),
             },
             Resolution::WrongProgramType { .. } if section == SUBPROGRAM_SECTION => {
-                self.through_callers(site, name, table)
+                return self.through_callers(site, name, table);
             }
             Resolution::WrongProgramType { needs } => {
                 Outcome::Problem(BindProblem::WrongProgramType {
@@ -176,7 +193,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 let flow = self.flows.get(view, site.section);
                 let scan =
                     flow.args_before(view.endian, view.section_data(site.section), site.insn);
-                by_arity(scan, choices, name, &section, site.insn, table)
+                return by_arity(scan, choices, name, &section, site.insn, table);
             }
             Resolution::Unknown => match variadic_printk(name, &section, table) {
                 Some(bind) => bind,
@@ -184,10 +201,12 @@ impl<'a, 'v> Resolver<'a, 'v> {
                     name: name.clone(),
                     section: section.into_owned(),
                     insn: site.insn,
-                    suggestion: suggest(name, &table.names()),
+                    suggestion: self.suggestion(name, table),
                 }),
             },
-        }
+        };
+        self.cache.insert(key, outcome.clone());
+        outcome
     }
 
     /// A program-type helper called from a subprogram: binds when every program section that
@@ -237,6 +256,21 @@ impl<'a, 'v> Resolver<'a, 'v> {
             }),
         }
     }
+}
+
+/// A cached outcome for another call of the same symbol in the same section.
+fn relocate(outcome: &Outcome, call_insn: usize) -> Outcome {
+    let mut o = outcome.clone();
+    if let Outcome::Problem(
+        BindProblem::Unresolved { insn, .. }
+        | BindProblem::WrongProgramType { insn, .. }
+        | BindProblem::UnknownArity { insn, .. }
+        | BindProblem::Subprogram { insn, .. },
+    ) = &mut o
+    {
+        *insn = call_insn;
+    }
+    o
 }
 
 /// `bpf_trace_printk2`..`5` (Windows' fixed-arity printk, as unbinding a Windows object names
@@ -334,22 +368,33 @@ pub fn plan(
 ) -> Result<Plan, BindError> {
     let mut resolver = Resolver::new(view, sites);
     let mut out = Plan::default();
+    // One shared string per helper name, not one per call (objects may have 10^5 calls).
+    let mut canonical_names: HashMap<String, Arc<str>> = HashMap::new();
     let mut problems = Vec::new();
     for site in sites {
         // Extern targets always come with their relocation.
-        let (CallTarget::Extern { symbol, name }, Some(reloc)) = (&site.target, site.reloc) else {
+        let (CallTarget::Extern { symbol, .. }, Some(reloc)) = (&site.target, site.reloc) else {
             continue;
         };
         match resolver.resolve(site, table) {
-            Outcome::Bind { id, canonical } => out.bindings.push(Binding {
-                section: site.section,
-                insn: site.insn,
-                reloc,
-                symbol: *symbol,
-                name: name.clone(),
-                id,
-                canonical,
-            }),
+            Outcome::Bind { id, canonical } => {
+                let canonical = match canonical_names.get(&canonical) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        let shared: Arc<str> = Arc::from(canonical.as_str());
+                        canonical_names.insert(canonical, shared.clone());
+                        shared
+                    }
+                };
+                out.bindings.push(Binding {
+                    section: site.section,
+                    insn: site.insn,
+                    reloc,
+                    symbol: *symbol,
+                    id,
+                    canonical,
+                })
+            }
             Outcome::Problem(p @ BindProblem::Unresolved { .. }) if options.allow_unresolved => {
                 out.left_unresolved.push(p)
             }
@@ -521,7 +566,7 @@ pub(crate) mod tests {
         let ids: Vec<_> = p
             .bindings
             .iter()
-            .map(|b| (b.insn, b.id, b.canonical.as_str()))
+            .map(|b| (b.insn, b.id, &*b.canonical))
             .collect();
         assert_eq!(
             ids,
@@ -601,7 +646,7 @@ pub(crate) mod tests {
     fn printk_by_arity_reads_the_registers() {
         let p = run("tc", &["bpf_trace_printk"], true, false).unwrap();
         assert_eq!(p.bindings[0].id, 13);
-        assert_eq!(p.bindings[0].canonical, "bpf_trace_printk3");
+        assert_eq!(&*p.bindings[0].canonical, "bpf_trace_printk3");
         let p = run("tc", &["bpf_trace_printk"], false, false).unwrap();
         assert_eq!(p.bindings[0].id, 6);
     }
@@ -615,11 +660,7 @@ pub(crate) mod tests {
             false,
         )
         .unwrap();
-        let ids: Vec<_> = p
-            .bindings
-            .iter()
-            .map(|b| (b.id, b.canonical.as_str()))
-            .collect();
+        let ids: Vec<_> = p.bindings.iter().map(|b| (b.id, &*b.canonical)).collect();
         assert_eq!(ids, vec![(6, "bpf_trace_printk"), (6, "bpf_trace_printk")]);
         let e = run("tc", &["bpf_trace_printk6"], false, false).unwrap_err();
         assert!(matches!(e.problems[0], BindProblem::Unresolved { .. }));

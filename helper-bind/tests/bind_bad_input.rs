@@ -208,3 +208,50 @@ fn corrupting_any_header_byte_never_panics_and_never_half_patches() {
     }
     assert!(refused > 100, "only {refused} corruptions refused");
 }
+
+/// xorshift64*: a small deterministic generator, so a failure names a reproducible case.
+fn next(state: &mut u64) -> u64 {
+    *state ^= *state >> 12;
+    *state ^= *state << 25;
+    *state ^= *state >> 27;
+    state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+}
+
+#[test]
+fn random_corruption_anywhere_never_panics_bind_or_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let iterations: u64 = std::env::var("HELPER_BIND_CORRUPTIONS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300);
+    let linux = Platform::builtin(PlatformKind::Linux);
+    let windows = Platform::builtin(PlatformKind::Windows);
+    let objects = [
+        fs::read(compile(dir.path(), "tc_kfunc.c", "linux", "bpf", true)).unwrap(),
+        fs::read(compile(
+            dir.path(),
+            "windows_types.c",
+            "windows",
+            "bpfeb",
+            true,
+        ))
+        .unwrap(),
+    ];
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    for i in 0..iterations {
+        let original = &objects[(i % 2) as usize];
+        let mut data = original.clone();
+        for _ in 0..1 + next(&mut state) % 4 {
+            let at = (next(&mut state) % data.len() as u64) as usize;
+            data[at] = next(&mut state) as u8;
+        }
+        let before = data.clone();
+        for table in [&linux, &windows] {
+            let mut copy = data.clone();
+            if bind(&mut copy, table, BindOptions::default()).is_err() {
+                assert_eq!(copy, before, "iteration {i}: changed on error");
+            }
+            let _ = helper_bind::list::list(&data, &[("p", table)]);
+        }
+    }
+}

@@ -162,7 +162,10 @@ fn windows_printk_binds_by_argument_count_or_refuses() {
         let mut obj = printk_object(regs);
         let r = bind(&mut obj, &windows, BindOptions::default()).unwrap();
         assert_eq!(r.bound[0].id, id, "{regs:?}");
-        assert_eq!(r.bound[0].canonical, format!("bpf_trace_printk{}", id - 10));
+        assert_eq!(
+            &*r.bound[0].canonical,
+            format!("bpf_trace_printk{}", id - 10)
+        );
     }
     for regs in [&[1u8][..], &[1, 2, 4], &[2, 3]] {
         let mut obj = printk_object(regs);
