@@ -5,8 +5,32 @@
 //!
 //! The result is a portable object: binding it for the platform it came from
 //! gives back the original code sections. Sections that grow are copied to the
-//! end of the file (see [`layout`]), so no existing section, symbol or type id
+//! end of the file (module `layout`), so no existing section, symbol or type id
 //! is renumbered.
+//!
+//! Naming: an ID is looked up for the call's section ([`HelperNames`]); on
+//! Windows IDs from 65536 depend on the section's program type, and a call in
+//! a `.text` subprogram is named through the programs that reach it (all must
+//! agree), the same rule bind uses. `bpf_tail_call_static`'s inline `call 12`
+//! is numeric too and is unbound like any other.
+//!
+//! # BTF, libbpf and the linker
+//! Checked against libbpf 1.1 (bpftool 7.1) and its source:
+//! - libbpf's linker (`bpftool gen object`) needs BTF in every input ("failed
+//!   to find BTF info for object") and, for every global or extern symbol, a
+//!   non-static BTF FUNC or VAR of that name ("failed to find BTF info for
+//!   global/extern symbol"). So when the object has `.BTF`, unbind adds a
+//!   `FUNC name linkage=extern` with an empty `FUNC_PROTO` per new helper (the
+//!   early-bound object does not record the C prototype), or makes a FUNC that
+//!   bind left static extern again. Without `.BTF` the linker refuses the
+//!   unbound object exactly as it refuses clang's own extern-helper build.
+//! - libbpf's loader (`bpf_object__open`) refuses any unresolved extern:
+//!   without BTF "failed to find BTF for extern", with an extern FUNC outside
+//!   `.ksyms` "failed to find BTF for extern '...' section". Clang's
+//!   extern-helper objects fail identically; an unbound object is meant to be
+//!   bound (or linked, then bound) before loading.
+//! - After bind, the added entries are static FUNCs with empty prototypes,
+//!   which the kernel's BTF check accepts (tested by loading).
 
 mod btf;
 mod calls;
