@@ -7,6 +7,7 @@ use std::path::Path;
 use integration_tests::compile::{
     compile, extra_program, programs, Binding, Endian, Platform, Program,
 };
+use integration_tests::elf_view::ElfView;
 use integration_tests::{scratch_dir, tool};
 
 fn status(output: &std::process::Output) -> Option<i32> {
@@ -104,4 +105,49 @@ fn check_and_bind_agree() {
     // Both outcomes must occur, or the implications above were never exercised.
     assert!(seen.contains(&(Some(0), Some(0))), "{seen:?}");
     assert!(seen.contains(&(Some(1), Some(1))), "{seen:?}");
+}
+
+/// An early build checked and rebound for the platform it was built for: `check` passes and
+/// `--from P --platform P` changes no instruction (each numeric call is unbound and bound
+/// back to the same ID). Every numeric call is resolved on its own: two different calls in
+/// one section must not share a verdict.
+#[test]
+fn early_builds_check_clean_and_rebind_to_themselves() {
+    let dir = scratch_dir();
+    for platform in [Platform::Linux, Platform::Windows] {
+        for program in programs(platform) {
+            for endian in Endian::BOTH {
+                let label = format!("{program} {endian:?}");
+                let early = compile(&program, endian, Binding::Early, dir.path());
+                let checked = check(platform, platform, &early, false);
+                assert_eq!(
+                    status(&checked),
+                    Some(0),
+                    "{label}: check --from {0} --platform {0}:\n{1}",
+                    platform.name(),
+                    String::from_utf8_lossy(&checked.stdout)
+                );
+                let rebound = early.with_extension("rebound.o");
+                tool::run_ok([
+                    "--from".as_ref(),
+                    platform.name().as_ref(),
+                    "--platform".as_ref(),
+                    platform.name().as_ref(),
+                    "-o".as_ref(),
+                    rebound.as_os_str(),
+                    early.as_os_str(),
+                ]);
+                let early = ElfView::read(&early);
+                let rebound = ElfView::read(&rebound);
+                for section in early.code_sections() {
+                    assert_eq!(
+                        section.data,
+                        rebound.section(&section.name).data,
+                        "{label}: {} changed",
+                        section.name
+                    );
+                }
+            }
+        }
+    }
 }
