@@ -552,3 +552,49 @@ fn libbpf_refuses_unbound_objects_exactly_like_clangs_extern_builds() {
     }
     assert!(!Path::new(&pin).exists());
 }
+
+/// The unbound object's helper prototypes match clang's declarations: libbpf's
+/// linker takes it together with a late-bound object that declares the same
+/// helpers (it compares parameter counts, integer sizes and pointer targets).
+#[test]
+fn unbound_object_links_with_clangs_declarations_of_the_same_helpers() {
+    let dir = tempfile::tempdir().unwrap();
+    let early = compile(
+        "linux_maps.c",
+        Target::Little,
+        Binding::Early,
+        true,
+        dir.path(),
+    );
+    let other = compile(
+        "linux_other.c",
+        Target::Little,
+        Binding::Late,
+        true,
+        dir.path(),
+    );
+    let out = unbind_ok(&early, &platform("linux"));
+    assert!(out.notes.is_empty(), "{:?}", out.notes);
+    let ours = write(dir.path(), "unbound.o", &out.bytes);
+    let theirs = write(dir.path(), "other.o", &other);
+    let linked = dir.path().join("linked.o");
+    let (ok, _, stderr) = tool(
+        "bpftool",
+        &[
+            OsStr::new("gen"),
+            OsStr::new("object"),
+            linked.as_os_str(),
+            ours.as_os_str(),
+            theirs.as_os_str(),
+        ],
+    );
+    assert!(ok, "{stderr}");
+    // Every helper of ours is declared by the other object too.
+    let declared: Vec<String> = code_relocations(&other)
+        .into_iter()
+        .map(|r| r.symbol)
+        .collect();
+    for call in &out.calls {
+        assert!(declared.contains(&call.name), "{} not exercised", call.name);
+    }
+}

@@ -8,16 +8,25 @@
 //! type id changes) and names after the last string (no string offset
 //! changes), so `.BTF.ext` and `.rel.BTF` stay valid.
 //!
-//! The prototype is `void (void)`-shaped (`vlen` 0, return type 0): an early-
-//! bound object does not say what the helper's C prototype was, and no
-//! consumer reads an extern helper's prototype (the bind pass makes the entry
-//! static, and the kernel accepts a static FUNC with an empty prototype).
+//! The prototype comes from the platform table (the early-bound object does
+//! not record it), shaped as clang writes an extern's: unnamed parameters,
+//! integers by size, pointers to `void`, integers or named struct FWDs. The
+//! linker compares it with other objects' declarations of the same helper.
+//! Without a readable prototype the FUNC_PROTO is empty (`vlen` 0, returns
+//! void), which links only with objects that do not declare the helper.
+
+use std::collections::HashMap;
 
 use crate::elf::Endian;
+
+use super::ctype::{CType, Proto};
 
 use super::strings::GrowingStrings;
 
 const BTF_MAGIC: u16 = 0xeb9f;
+const KIND_INT: u32 = 1;
+const KIND_PTR: u32 = 2;
+const KIND_FWD: u32 = 7;
 const KIND_FUNC: u32 = 12;
 const KIND_FUNC_PROTO: u32 = 13;
 const LINKAGE_STATIC: u32 = 0;
@@ -26,6 +35,88 @@ const LINKAGE_EXTERN: u32 = 2;
 const TYPE_HEADER: usize = 12;
 /// Fixed fields of `struct btf_header` up to `str_len`.
 const MIN_HEADER: usize = 24;
+
+/// A helper that needs an extern FUNC.
+pub(crate) struct Wanted<'a> {
+    pub name: &'a str,
+    /// No function of that name is defined, so a static FUNC of that name is
+    /// a helper bind made static.
+    pub may_relink: bool,
+    /// Its C prototype, when the platform table has one unbind can read.
+    pub proto: Option<Proto>,
+}
+
+/// Appends BTF types for C types, each distinct type once.
+struct Emitter<'r, 'a, 's> {
+    r: &'r Reader,
+    types: &'a mut Vec<u8>,
+    strings: &'a mut GrowingStrings<'s>,
+    count: &'a mut u32,
+    ids: &'a mut HashMap<CType, u32>,
+}
+
+impl Emitter<'_, '_, '_> {
+    fn push(&mut self, name_off: u32, info: u32, size_or_type: u32, extra: &[u32]) -> u32 {
+        self.r.put_u32(self.types, name_off);
+        self.r.put_u32(self.types, info);
+        self.r.put_u32(self.types, size_or_type);
+        for &x in extra {
+            self.r.put_u32(self.types, x);
+        }
+        *self.count += 1;
+        *self.count
+    }
+
+    fn ty(&mut self, t: &CType) -> u32 {
+        if let Some(&id) = self.ids.get(t) {
+            return id;
+        }
+        let id = match t {
+            CType::Void => return 0,
+            CType::Int {
+                name,
+                size,
+                encoding,
+            } => {
+                let name_off = self.strings.offset_of(name.as_bytes());
+                self.push(
+                    name_off,
+                    KIND_INT << 24,
+                    *size,
+                    &[(encoding << 24) | (size * 8)],
+                )
+            }
+            CType::Ptr(to) => {
+                let to = self.ty(to);
+                self.push(0, KIND_PTR << 24, to, &[])
+            }
+            CType::Fwd { name, union } => {
+                let name_off = self.strings.offset_of(name.as_bytes());
+                let kind_flag = if *union { 1 << 31 } else { 0 };
+                self.push(name_off, (KIND_FWD << 24) | kind_flag, 0, &[])
+            }
+        };
+        self.ids.insert(t.clone(), id);
+        id
+    }
+
+    /// A FUNC_PROTO with unnamed parameters, as clang writes an extern's;
+    /// a variadic one ends in a parameter of type 0.
+    fn proto(&mut self, p: &Proto) -> u32 {
+        let ret = self.ty(&p.ret);
+        let mut params: Vec<u32> = p.params.iter().map(|t| self.ty(t)).collect();
+        if p.variadic {
+            params.push(0);
+        }
+        let extra: Vec<u32> = params.iter().flat_map(|&t| [0, t]).collect();
+        self.push(
+            0,
+            (KIND_FUNC_PROTO << 24) | params.len() as u32,
+            ret,
+            &extra,
+        )
+    }
+}
 
 /// What adding extern FUNC entries did.
 pub(crate) struct BtfEdit {
@@ -89,7 +180,7 @@ fn extra_size(kind: u32, vlen: usize) -> Option<usize> {
 pub(crate) fn add_extern_funcs(
     endian: Endian,
     btf: &[u8],
-    names: &[(&str, bool)],
+    names: &[Wanted<'_>],
 ) -> Result<Option<BtfEdit>, String> {
     let r = Reader { endian };
     if r.u16(btf, 0) != Some(BTF_MAGIC) {
@@ -138,7 +229,9 @@ pub(crate) fn add_extern_funcs(
     let mut added = Vec::new();
     let mut relinked = Vec::new();
     let mut types = types.to_vec();
-    for &(name, may_relink) in names {
+    let mut type_ids: HashMap<CType, u32> = HashMap::new();
+    for w in names {
+        let (name, may_relink, proto) = (w.name, w.may_relink, w.proto.as_ref());
         if added.iter().chain(&relinked).any(|a| a == name) {
             continue;
         }
@@ -159,17 +252,32 @@ pub(crate) fn add_extern_funcs(
             }
             continue;
         }
-        let proto_id = count + 1;
-        // FUNC_PROTO: anonymous, vlen 0, returns type 0.
-        r.put_u32(&mut new_types, 0);
-        r.put_u32(&mut new_types, KIND_FUNC_PROTO << 24);
-        r.put_u32(&mut new_types, 0);
+        let proto_id = match proto {
+            Some(p) => {
+                let mut emitter = Emitter {
+                    r: &r,
+                    types: &mut new_types,
+                    strings: &mut names_table,
+                    count: &mut count,
+                    ids: &mut type_ids,
+                };
+                emitter.proto(p)
+            }
+            None => {
+                // FUNC_PROTO: anonymous, vlen 0, returns type 0.
+                r.put_u32(&mut new_types, 0);
+                r.put_u32(&mut new_types, KIND_FUNC_PROTO << 24);
+                r.put_u32(&mut new_types, 0);
+                count += 1;
+                count
+            }
+        };
         // FUNC name linkage=extern -> proto.
         let name_off = names_table.offset_of(name.as_bytes());
         r.put_u32(&mut new_types, name_off);
         r.put_u32(&mut new_types, (KIND_FUNC << 24) | LINKAGE_EXTERN);
         r.put_u32(&mut new_types, proto_id);
-        count += 2;
+        count += 1;
         added.push(name.to_string());
     }
     if added.is_empty() && relinked.is_empty() {

@@ -34,6 +34,7 @@
 
 mod btf;
 mod calls;
+mod ctype;
 mod error;
 mod layout;
 mod plan;
@@ -48,6 +49,12 @@ pub trait HelperNames {
     /// The helper that `id` calls in a program placed in `section`
     /// (program-type helpers depend on the section), or `None` if unknown.
     fn helper_name(&self, id: u32, section: &str) -> Option<&str>;
+    /// The C return type and parenthesised parameter list of helper `name`
+    /// (`"void *"`, `"(void *map, const void *key)"`), for its BTF prototype.
+    fn prototype(&self, name: &str) -> Option<(&str, &str)> {
+        let _ = name;
+        None
+    }
 }
 
 impl HelperNames for crate::platform::Platform {
@@ -56,6 +63,10 @@ impl HelperNames for crate::platform::Platform {
     }
     fn helper_name(&self, id: u32, section: &str) -> Option<&str> {
         self.name_of_id(id, section)
+    }
+    fn prototype(&self, name: &str) -> Option<(&str, &str)> {
+        self.helper(name)
+            .map(|h| (h.return_type.as_str(), h.args.as_str()))
     }
 }
 
@@ -150,5 +161,5 @@ pub fn unbind<N: HelperNames + ?Sized>(
         });
     }
     let named = plan::name_calls(&view, &sites, &found, names)?;
-    plan::apply(&view, named, opts)
+    plan::apply(&view, named, names, opts)
 }

@@ -12,7 +12,7 @@ use super::calls::{make_relocated_call, NumericCall};
 use super::error::{UnbindError, UnknownHelperCall};
 use super::layout::{self, Added, Moved, NewHeader};
 use super::strings::GrowingStrings;
-use super::{btf, HelperNames, UnbindOptions, UnbindOutput, UnboundCall};
+use super::{btf, ctype, HelperNames, UnbindOptions, UnbindOutput, UnboundCall};
 
 /// `SHF_INFO_LINK`: clang sets it on relocation sections (sh_info is a section).
 const SHF_INFO_LINK: u64 = 0x40;
@@ -172,9 +172,10 @@ fn rel_sections_of_code(
 }
 
 /// Build the unbound object.
-pub(crate) fn apply(
+pub(crate) fn apply<N: HelperNames + ?Sized>(
     view: &ElfView<'_>,
     named: Vec<NamedCall>,
+    names: &N,
     opts: &UnbindOptions,
 ) -> Result<UnbindOutput, UnbindError> {
     let e = view.endian;
@@ -286,17 +287,32 @@ pub(crate) fn apply(
     let mut btf_funcs_made_extern = Vec::new();
     if opts.add_btf {
         if let Some(btf_section) = view.section_by_name(".BTF") {
-            let mut wanted: Vec<(&str, bool)> = Vec::new();
+            let mut wanted: Vec<btf::Wanted<'_>> = Vec::new();
             for c in &named {
-                if !wanted.iter().any(|w| w.0 == c.name) {
-                    // A static FUNC of that name may be the object's own
-                    // function rather than a helper bind made static.
-                    let defined = view
-                        .symbols
-                        .iter()
-                        .any(|s| s.index != 0 && !s.is_undefined() && s.name == c.name.as_bytes());
-                    wanted.push((&c.name, !defined));
+                if wanted.iter().any(|w| w.name == c.name) {
+                    continue;
                 }
+                // A static FUNC of that name may be the object's own function
+                // rather than a helper bind made static.
+                let defined = view
+                    .symbols
+                    .iter()
+                    .any(|s| s.index != 0 && !s.is_undefined() && s.name == c.name.as_bytes());
+                let proto = names
+                    .prototype(&c.name)
+                    .and_then(|(ret, args)| ctype::parse_proto(ret, args));
+                if proto.is_none() {
+                    notes.push(format!(
+                        "no readable prototype for {}: its BTF FUNC_PROTO is empty, so linking \
+                         with an object that declares it will fail",
+                        c.name
+                    ));
+                }
+                wanted.push(btf::Wanted {
+                    name: &c.name,
+                    may_relink: !defined,
+                    proto,
+                });
             }
             match btf::add_extern_funcs(e, view.section_data(btf_section.index), &wanted) {
                 Ok(Some(edit)) => {
