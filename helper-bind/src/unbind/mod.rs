@@ -20,17 +20,20 @@
 //!   to find BTF info for object") and, for every global or extern symbol, a
 //!   non-static BTF FUNC or VAR of that name ("failed to find BTF info for
 //!   global/extern symbol"). So when the object has `.BTF`, unbind adds a
-//!   `FUNC name linkage=extern` with an empty `FUNC_PROTO` per new helper (the
-//!   early-bound object does not record the C prototype), or makes a FUNC that
-//!   bind left static extern again. Without `.BTF` the linker refuses the
-//!   unbound object exactly as it refuses clang's own extern-helper build.
+//!   `FUNC name linkage=extern` per new helper, with a `FUNC_PROTO` built from
+//!   the platform table's C prototype (the early-bound object does not record
+//!   it) in clang's shape, because the linker also compares it with other
+//!   objects' declarations of the helper ("incompatible BTF kinds"); or it
+//!   makes a FUNC that bind left static extern again. Without `.BTF` the
+//!   linker refuses the unbound object exactly as it refuses clang's own
+//!   extern-helper build.
 //! - libbpf's loader (`bpf_object__open`) refuses any unresolved extern:
 //!   without BTF "failed to find BTF for extern", with an extern FUNC outside
 //!   `.ksyms` "failed to find BTF for extern '...' section". Clang's
 //!   extern-helper objects fail identically; an unbound object is meant to be
 //!   bound (or linked, then bound) before loading.
-//! - After bind, the added entries are static FUNCs with empty prototypes,
-//!   which the kernel's BTF check accepts (tested by loading).
+//! - After bind (which makes them static and names their parameters), the
+//!   added entries pass the kernel's BTF check (tested by loading).
 
 mod btf;
 mod calls;
