@@ -11,7 +11,8 @@ use crate::patch::{apply, edits, PatchStats, Write};
 use crate::plan::{plan, BindOptions, HelperTable};
 use crate::write::write_patched_copy;
 
-/// One call that was bound. The names are shared between calls (an object may have 10^5).
+/// One call that was bound. Section and symbol names are shared between calls (an object may
+/// have 10^5 calls).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BoundCall {
     /// Section name.
@@ -21,7 +22,7 @@ pub struct BoundCall {
     /// The symbol name in the object.
     pub name: Arc<str>,
     /// The helper's table name.
-    pub canonical: Arc<str>,
+    pub canonical: String,
     /// Helper ID now in the instruction.
     pub id: u32,
 }
@@ -123,7 +124,7 @@ pub fn bind_edits(
                 .entry(b.symbol)
                 .or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
                 .clone(),
-            canonical: b.canonical.clone(),
+            canonical: b.canonical.to_string(),
             id: b.id,
         })
         .collect();

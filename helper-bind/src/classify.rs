@@ -154,8 +154,12 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocR
                 continue;
             }
             let entry_loc = rel_sec.location(entry as u64 * rel.entsize);
-            let Some(symbol) = view.symbols.get(r.symbol as usize) else {
-                // Only possible for symbol 0 in an object without a symbol table.
+            let symbol = match view.symbols.get(r.symbol as usize) {
+                Some(s) if s.index != 0 => Some(s),
+                _ => None,
+            };
+            let Some(symbol) = symbol else {
+                // A call must name its target; symbol 0 (the null symbol) names nothing.
                 return Err(ElfError::new(
                     entry_loc,
                     ElfErrorKind::IndexOutOfRange {
@@ -316,8 +320,8 @@ mod tests {
     }
 
     #[test]
-    fn call_relocation_without_symbol_table_or_past_a_partial_insn_is_an_error() {
-        // Regressions: symbol 0 with no .symtab, and a relocation on a trailing partial slot.
+    fn call_relocation_against_the_null_symbol_or_past_a_partial_insn_is_an_error() {
+        // Regressions: symbol 0 (panicked without a .symtab), a trailing partial slot.
         let mut b = ObjectBuilder::new(Endian::Little);
         let text = b.section("xdp", 1, 6, call(Endian::Little, 1, -1).to_vec());
         b.reloc(text, 0, 0, R_BPF_64_32);
@@ -325,14 +329,15 @@ mod tests {
         let view = ElfView::parse(&obj).unwrap();
         let symtab = view.symtab.unwrap();
         let h = view.sections[symtab].header_offset as usize;
-        obj[h + 4..h + 8].copy_from_slice(&1u32.to_le_bytes()); // .symtab becomes PROGBITS
-        let view = ElfView::parse(&obj).unwrap();
-        assert!(view.symbols.is_empty());
+        // The null symbol names no call target.
         let e = classify(&view).unwrap_err();
         assert!(
-            matches!(e.kind, ElfErrorKind::IndexOutOfRange { .. }),
+            matches!(e.kind, ElfErrorKind::IndexOutOfRange { index: 0, .. }),
             "{e}"
         );
+        obj[h + 4..h + 8].copy_from_slice(&1u32.to_le_bytes()); // .symtab becomes PROGBITS
+        let e = ElfView::parse(&obj).unwrap_err();
+        assert!(e.to_string().contains("not the symbol table"), "{e}");
 
         let mut b = ObjectBuilder::new(Endian::Little);
         let mut code = call(Endian::Little, 1, -1).to_vec();

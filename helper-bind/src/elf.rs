@@ -21,6 +21,8 @@ pub const EM_BPF: u16 = 247;
 pub const EM_NONE: u16 = 0;
 /// Symbol table section type.
 pub const SHT_SYMTAB: u32 = 2;
+/// String table section type.
+pub const SHT_STRTAB: u32 = 3;
 /// Relocations with explicit addends.
 pub const SHT_RELA: u32 = 4;
 /// Section without file data.
@@ -300,6 +302,24 @@ fn checked_range(start: u64, size: u64, len: usize) -> Option<Range<usize>> {
     Some(start as usize..end as usize)
 }
 
+/// A string table must end with NUL (the ELF rule), so no string can run past it.
+fn check_final_nul(data: &[u8], table: &Section) -> Result<(), ElfError> {
+    let bytes = &data[table.file_range()];
+    match bytes.last() {
+        Some(&b) if b != 0 => Err(ElfError::new(
+            Location::in_section(
+                table.index,
+                format!("#{}", table.index),
+                table.offset + table.size - 1,
+            ),
+            ElfErrorKind::UnterminatedString {
+                offset: table.size - 1,
+            },
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// NUL-terminated string at `offset` of string table `table` (a file range).
 fn string_at<'a>(
     data: &'a [u8],
@@ -468,24 +488,42 @@ impl<'a> ElfView<'a> {
                 addralign: endian.u64(&b[48..]),
                 entsize: endian.u64(&b[56..]),
             };
-            if i != 0 && s.sh_type != SHT_NOBITS && checked_range(s.offset, s.size, len).is_none() {
+            sections.push(s);
+        }
+        let in_file = |s: &Section| {
+            s.index == 0
+                || s.sh_type == SHT_NOBITS
+                || checked_range(s.offset, s.size, len).is_some()
+        };
+        let shstrndx = shstrndx as usize;
+        let names = sections[shstrndx].clone();
+        // The name table first, so later errors can name their section.
+        if !in_file(&names) {
+            return Err(out_of_file(
+                Location::in_section(shstrndx, format!("#{shstrndx}"), names.header_offset + 24),
+                "section-name string table",
+                names.offset,
+                names.size,
+                len,
+            ));
+        }
+        check_final_nul(data, &names)?;
+        for s in sections.iter_mut().skip(1) {
+            let h = s.header_offset;
+            let name_off = u64::from(endian.u32(&data[h as usize..]));
+            let loc = Location::in_section(s.index, format!("#{}", s.index), h);
+            s.name = string_at(data, &names, name_off, &loc)?;
+        }
+        for s in &sections {
+            if !in_file(s) {
                 return Err(out_of_file(
-                    Location::in_section(i, format!("#{i}"), h as u64 + 24),
+                    Location::in_section(s.index, s.name().into_owned(), s.header_offset + 24),
                     "section data",
                     s.offset,
                     s.size,
                     len,
                 ));
             }
-            sections.push(s);
-        }
-        let shstrndx = shstrndx as usize;
-        let names = sections[shstrndx].clone();
-        for s in sections.iter_mut().skip(1) {
-            let h = s.header_offset;
-            let name_off = u64::from(endian.u32(&data[h as usize..]));
-            let loc = Location::in_section(s.index, format!("#{}", s.index), h);
-            s.name = string_at(data, &names, name_off, &loc)?;
         }
 
         let mut view = ElfView {
@@ -503,6 +541,7 @@ impl<'a> ElfView<'a> {
         };
         view.parse_symbols()?;
         view.parse_relocations()?;
+        view.check_overlaps()?;
         Ok(view)
     }
 
@@ -583,6 +622,33 @@ impl<'a> ElfView<'a> {
         self.symtab_shndx = shndx_table;
         let count = self.sections[symtab].size / entsize;
         let strings = self.sections[strtab].clone();
+        let symtab_section = &self.sections[symtab];
+        if strings.sh_type != SHT_STRTAB {
+            return Err(ElfError::new(
+                Location::in_section(symtab, symtab_section.name().into_owned(), symtab_section.header_offset + 40),
+                ElfErrorKind::Malformed {
+                    what: format!(
+                        "the symbol table's string table (sh_link {strtab}, `{}`) is not a string table (SHT_STRTAB)",
+                        strings.name()
+                    ),
+                },
+            ));
+        }
+        check_final_nul(self.data, &strings)?;
+        if u64::from(symtab_section.info) > count {
+            return Err(ElfError::new(
+                Location::in_section(
+                    symtab,
+                    symtab_section.name().into_owned(),
+                    symtab_section.header_offset + 44,
+                ),
+                ElfErrorKind::IndexOutOfRange {
+                    what: "first global symbol index (sh_info)",
+                    index: u64::from(symtab_section.info),
+                    limit: count,
+                },
+            ));
+        }
         let base = self.sections[symtab].offset;
         let endian = self.endian;
         let mut symbols = Vec::with_capacity(count as usize);
@@ -615,6 +681,19 @@ impl<'a> ElfView<'a> {
                 }
                 shndx = endian.u32(&tdata[o..]);
             }
+            // SHN_ABS, SHN_COMMON and the other reserved values name no section.
+            let raw = endian.u16(&b[6..]);
+            let reserved = raw >= SHN_LORESERVE && raw != SHN_XINDEX;
+            if !reserved && shndx as usize >= self.sections.len() {
+                return Err(ElfError::new(
+                    loc,
+                    ElfErrorKind::IndexOutOfRange {
+                        what: "section index of symbol",
+                        index: u64::from(shndx),
+                        limit: self.sections.len() as u64,
+                    },
+                ));
+            }
             symbols.push(Symbol {
                 index: i as usize,
                 name,
@@ -626,6 +705,60 @@ impl<'a> ElfView<'a> {
             });
         }
         self.symbols = symbols;
+        Ok(())
+    }
+
+    /// The parts this tool reads or rewrites must not share bytes: the section header table,
+    /// code, relocation and symbol tables, the symbol string table, `.BTF`, `.llvm_addrsig`.
+    fn check_overlaps(&self) -> Result<(), ElfError> {
+        let strtab = self.symtab.map(|s| self.sections[s].link as usize);
+        let mut ranges: Vec<(u64, u64, usize)> = self
+            .sections
+            .iter()
+            .filter(|s| {
+                s.is_code()
+                    || matches!(
+                        s.sh_type,
+                        SHT_SYMTAB
+                            | SHT_REL
+                            | SHT_RELA
+                            | SHT_SYMTAB_SHNDX
+                            | SHT_LLVM_ADDRSIG
+                            | SHT_GROUP
+                    )
+                    || Some(s.index) == strtab
+                    || s.name == b".BTF"
+            })
+            .filter(|s| s.sh_type != SHT_NOBITS && s.size > 0)
+            .map(|s| (s.offset, s.offset + s.size, s.index))
+            .collect();
+        let table = self.shentsize.saturating_mul(self.sections.len() as u64);
+        ranges.push((self.shoff, self.shoff.saturating_add(table), usize::MAX));
+        ranges.sort_unstable();
+        for w in ranges.windows(2) {
+            let ((_, end, a), (start, _, b)) = (w[0], w[1]);
+            if start < end {
+                let name = |i: usize| {
+                    if i == usize::MAX {
+                        "the section header table".to_string()
+                    } else {
+                        format!("section [{i}] `{}`", self.section_name(i))
+                    }
+                };
+                let (at, other) = if b == usize::MAX { (a, b) } else { (b, a) };
+                let loc = if at == usize::MAX {
+                    Location::at(start)
+                } else {
+                    self.sections[at].location(0)
+                };
+                return Err(ElfError::new(
+                    loc,
+                    ElfErrorKind::Malformed {
+                        what: format!("{} overlaps {}", name(at), name(other)),
+                    },
+                ));
+            }
+        }
         Ok(())
     }
 
@@ -646,7 +779,14 @@ impl<'a> ElfView<'a> {
             let entsize = self.table_entsize(index, what, min)?;
             let s = &self.sections[index];
             let target = s.info as usize;
-            if target == 0 || target >= self.sections.len() {
+            let bad_target = self.sections.get(target).map_or(true, |t| {
+                target == index
+                    || matches!(
+                        t.sh_type,
+                        0 | SHT_SYMTAB | SHT_STRTAB | SHT_REL | SHT_RELA | SHT_SYMTAB_SHNDX
+                    )
+            });
+            if target == 0 || bad_target {
                 return Err(ElfError::new(
                     Location::in_section(index, s.name().into_owned(), s.header_offset + 44),
                     ElfErrorKind::IndexOutOfRange {
@@ -663,7 +803,7 @@ impl<'a> ElfView<'a> {
                 let b = &data[i * entsize as usize..];
                 let info = endian.u64(&b[8..]);
                 let symbol = (info >> 32) as u32;
-                if symbol != 0 && (s.link as usize != self.symtab.unwrap_or(usize::MAX)) {
+                if s.link as usize != self.symtab.unwrap_or(usize::MAX) {
                     return Err(ElfError::new(
                         Location::in_section(index, s.name().into_owned(), s.header_offset + 40),
                         ElfErrorKind::Malformed {

@@ -221,8 +221,9 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
             let mut content = Vec::with_capacity(raw.len());
             for index in old {
                 let Some(&new) = renumber.new.get(index as usize) else {
-                    // Not a symbol of this table: keep the entry as it is.
-                    uleb128(&mut content, index);
+                    // A stale entry past the table keeps its distance past the end, so it never
+                    // starts naming a real symbol (unbind does the mirror image).
+                    uleb128(&mut content, index - plan.drop_symbols.len() as u64);
                     continue;
                 };
                 if new != u32::MAX {

@@ -129,9 +129,10 @@ pub struct Resolver<'a, 'v> {
     graph: Option<CallGraph>,
     /// "Did you mean" per unknown name: computed once per name, not per call.
     suggestions: HashMap<String, Option<String>>,
-    /// Outcome per (symbol, section) for resolutions that do not depend on the call site
-    /// (everything but printk arity and subprogram callers).
-    cache: HashMap<(usize, usize), Outcome>,
+    /// Outcome per section and called name for resolutions that do not depend on the call
+    /// site (everything but printk arity and subprogram callers). Keyed by name, not symbol
+    /// index: callers such as `check` build sites for names without symbols.
+    cache: HashMap<usize, HashMap<String, Outcome>>,
 }
 
 impl<'a, 'v> Resolver<'a, 'v> {
@@ -158,7 +159,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
     pub fn resolve(&mut self, site: &CallSite, table: &dyn HelperTable) -> Outcome {
         let view = self.view;
         let section = view.section_name(site.section);
-        let CallTarget::Extern { name, symbol } = &site.target else {
+        let CallTarget::Extern { name, .. } = &site.target else {
             return match &site.target {
                 CallTarget::Numeric { id } => Outcome::Numeric {
                     id: *id,
@@ -169,8 +170,11 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 _ => Outcome::Other,
             };
         };
-        let key = (*symbol, site.section);
-        if let Some(known) = self.cache.get(&key) {
+        if let Some(known) = self
+            .cache
+            .get(&site.section)
+            .and_then(|c| c.get(name.as_str()))
+        {
             return relocate(known, site.insn);
         }
         let outcome = match table.resolve(name, &section) {
@@ -205,7 +209,10 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 }),
             },
         };
-        self.cache.insert(key, outcome.clone());
+        self.cache
+            .entry(site.section)
+            .or_default()
+            .insert(name.clone(), outcome.clone());
         outcome
     }
 
@@ -690,6 +697,37 @@ pub(crate) mod tests {
             assert!(matches!(err.problems[0], BindProblem::UnknownArity { .. }));
             assert!(err.to_string().contains(why), "{err}");
         }
+    }
+
+    #[test]
+    fn resolution_cache_is_keyed_by_name_not_symbol() {
+        // Regression: `check` builds extern sites for numeric calls with no symbol of their
+        // own; a cache keyed by symbol index gave the second name the first one's ID.
+        let obj = object("tc", &["bpf_ktime_get_ns"]);
+        let view = ElfView::parse(&obj).unwrap();
+        let mut sites = classify(&view).unwrap();
+        let mut second = sites[0].clone();
+        second.target = CallTarget::Extern {
+            symbol: 1,
+            name: "bpf_map_lookup_elem".into(),
+        };
+        sites.push(second);
+        let mut r = Resolver::new(&view, &sites);
+        let table = MockTable { arity: false };
+        let ids: Vec<Outcome> = sites.iter().map(|s| r.resolve(s, &table)).collect();
+        assert_eq!(
+            ids,
+            vec![
+                Outcome::Bind {
+                    id: 5,
+                    canonical: "bpf_ktime_get_ns".into()
+                },
+                Outcome::Bind {
+                    id: 1,
+                    canonical: "bpf_map_lookup_elem".into()
+                },
+            ]
+        );
     }
 
     #[test]

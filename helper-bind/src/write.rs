@@ -19,6 +19,18 @@ fn io_error<'p>(path: &'p Path, action: &'static str) -> impl FnOnce(std::io::Er
     }
 }
 
+/// Where writing `path` lands: the file a symbolic link points to (as strip and objcopy do,
+/// so the link survives), else `path` itself.
+fn resolve_target(path: &Path) -> std::path::PathBuf {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        if let Ok(target) = std::fs::canonicalize(path) {
+            return target;
+        }
+    }
+    path.to_path_buf()
+}
+
 /// A temporary file next to `path` (same directory, so the final rename is atomic).
 fn temp_next_to(path: &Path) -> Result<NamedTempFile, Error> {
     let dir = match path.parent() {
@@ -85,6 +97,7 @@ pub fn write_patched_copy(
     output: &Path,
     writes: &[Write],
 ) -> Result<(), Error> {
+    let output = &resolve_target(output);
     let mut tmp = temp_next_to(output)?;
     let mut source =
         std::fs::File::open(input).map_err(io_error(input, "cannot reopen the input"))?;
@@ -123,6 +136,7 @@ pub fn write_patched_copy(
 /// replaces, or of `mode_from` (the input) when `path` does not exist yet, like `cp` and
 /// `objcopy`.
 pub fn write_atomically(path: &Path, bytes: &[u8], mode_from: Option<&Path>) -> Result<(), Error> {
+    let path = &resolve_target(path);
     let mut tmp = temp_next_to(path)?;
     tmp.write_all(bytes)
         .map_err(io_error(path, "cannot write the temporary output"))?;
@@ -132,6 +146,36 @@ pub fn write_atomically(path: &Path, bytes: &[u8], mode_from: Option<&Path>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writing_through_a_symlink_replaces_its_target_and_keeps_the_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target.o");
+        let link = dir.path().join("link.o");
+        std::fs::write(&target, b"old").unwrap();
+        std::os::unix::fs::symlink("target.o", &link).unwrap();
+        write_atomically(&link, b"new", None).unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"new");
+        write_patched_copy(
+            &target,
+            b"new",
+            &link,
+            &[Write {
+                offset: 0,
+                bytes: b"N".to_vec(),
+            }],
+        )
+        .unwrap();
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert_eq!(std::fs::read(&target).unwrap(), b"New");
+    }
 
     #[test]
     fn coalesces_close_writes_only() {
