@@ -10,12 +10,21 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* One program array per program type: the kernel ties a prog array to the
+ * type of the first program that uses it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
 	__uint(max_entries, 2);
 	__type(key, __u32);
 	__type(value, __u32);
-} jumps SEC(".maps");
+} xdp_jumps SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u32);
+} tc_jumps SEC(".maps");
 
 static __attribute__((noinline)) void bump(__u32 slot, __u64 by)
 {
@@ -38,7 +47,7 @@ int count_xdp(struct xdp_md *ctx)
 	bump(0, 1);
 	bump(1, now & 0xff);
 	bpf_printk("xdp %llu", now);
-	bpf_tail_call_static(ctx, &jumps, 0);
+	bpf_tail_call_static(ctx, &xdp_jumps, 0);
 	return XDP_PASS + (global_sub(ctx->ingress_ifindex) & 0);
 }
 
@@ -50,7 +59,7 @@ int count_tc(struct __sk_buff *skb)
 
 	bpf_map_update_elem(&counters, &key, &one, BPF_NOEXIST);
 	bump(3, bpf_get_smp_processor_id());
-	bpf_tail_call_static(skb, &jumps, 1);
+	bpf_tail_call_static(skb, &tc_jumps, 1);
 	return 0;
 }
 
