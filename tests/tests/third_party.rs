@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use integration_tests::elf_view::{ElfView, SectionView, CALL_OPCODE, SHT_LLVM_ADDRSIG};
+use integration_tests::elf_view::{ElfView, SectionView, CALL_OPCODE};
 use integration_tests::{kernel, scratch_dir, tool, workspace_root};
 use object::elf;
 use serde_json::Value;
@@ -94,39 +94,11 @@ impl Findings {
     }
 }
 
-/// The harness's view of an object, with `.llvm_addrsig` seen as plain bytes (PROGBITS). cilium's
-/// objects carry a stale `.llvm_addrsig` (symbol indices past the end of `.symtab`;
-/// `llvm-readelf --addrsig` warns too), which the harness refuses to resolve; comparing the
-/// section's bytes is as strict as comparing names when the symbol tables are compared too.
+/// The harness's view of an object. cilium's objects carry a stale `.llvm_addrsig` (symbol indices
+/// past the end of `.symtab`; `llvm-readelf --addrsig` warns too): the view names such entries
+/// `<invalid symbol index N>`, and the round trip compares the section byte for byte.
 fn read_view(path: &Path) -> ElfView {
-    let mut data =
-        std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    if let Err(e) = neutralize_addrsig(&mut data) {
-        assert_eq!(e, "no .llvm_addrsig", "{}", path.display());
-    }
-    ElfView::parse(&data).unwrap_or_else(|e| panic!("cannot parse {}: {e}", path.display()))
-}
-
-/// Rewrites the `sh_type` of `.llvm_addrsig` to `SHT_PROGBITS` in place.
-fn neutralize_addrsig(data: &mut [u8]) -> Result<(), String> {
-    use object::read::elf::{FileHeader, SectionHeader};
-    let header =
-        elf::FileHeader64::<object::Endianness>::parse(&*data).map_err(|e| e.to_string())?;
-    let endian = header.endian().map_err(|e| e.to_string())?;
-    let shoff = header.e_shoff(endian) as usize;
-    let sections = header.sections(endian, &*data).map_err(|e| e.to_string())?;
-    let index = sections
-        .iter()
-        .position(|s| s.sh_type(endian).0 == SHT_LLVM_ADDRSIG)
-        .ok_or("no .llvm_addrsig")?;
-    let at = shoff + index * std::mem::size_of::<elf::SectionHeader64<object::Endianness>>() + 4;
-    let progbits = if header.is_big_endian() {
-        elf::SHT_PROGBITS.0.to_be_bytes()
-    } else {
-        elf::SHT_PROGBITS.0.to_le_bytes()
-    };
-    data[at..at + 4].copy_from_slice(&progbits);
-    Ok(())
+    ElfView::read(path)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -724,14 +696,32 @@ fn unbind_then_bind_gives_the_original_back() {
 // The kernel
 
 /// A bpffs directory `/sys/fs/bpf/hb-tp-<pid>-<n>` for one `bpftool prog loadall`; removed with
-/// every pin in it on drop, also when the test fails.
-struct Pins(PathBuf);
+/// every pin in it on drop, also when the test fails. Maps declared with
+/// `pinning = LIBBPF_PIN_BY_NAME` (libxdp's) are pinned by libbpf at `/sys/fs/bpf/<map name>`,
+/// outside that directory: those the load creates are removed on drop too.
+struct Pins {
+    dir: PathBuf,
+    /// `/sys/fs/bpf/<map name>` for each map of the object that was not pinned before the load.
+    by_name: Vec<PathBuf>,
+}
 
 impl Pins {
-    fn new() -> Pins {
+    fn new(object: &ElfView) -> Pins {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        Pins(Path::new(kernel::BPFFS).join(format!("hb-tp-{}-{n}", std::process::id())))
+        let by_name = object
+            .symbols
+            .iter()
+            .filter(|s| {
+                matches!(s.section.as_deref(), Some(".maps" | "maps")) && !s.name.is_empty()
+            })
+            .map(|s| Path::new(kernel::BPFFS).join(&s.name))
+            .filter(|p| !p.exists())
+            .collect();
+        Pins {
+            dir: Path::new(kernel::BPFFS).join(format!("hb-tp-{}-{n}", std::process::id())),
+            by_name,
+        }
     }
 
     /// `bpftool prog loadall OBJECT PINS`; the last libbpf or bpftool line on failure.
@@ -742,7 +732,7 @@ impl Pins {
                 "prog".as_ref(),
                 "loadall".as_ref(),
                 object.as_os_str(),
-                self.0.as_os_str(),
+                self.dir.as_os_str(),
             ],
         );
         if out.status.success() {
@@ -766,7 +756,7 @@ impl Pins {
     /// Pinned program name -> whether the kernel has BTF for it.
     fn programs_with_btf(&self) -> BTreeMap<String, bool> {
         let mut programs = BTreeMap::new();
-        for pin in sorted_entries(&self.0) {
+        for pin in sorted_entries(&self.dir) {
             let info = kernel::program_info(&pin)
                 .unwrap_or_else(|e| panic!("bpftool prog show pinned {}: {e}", pin.display()));
             programs.insert(
@@ -782,9 +772,14 @@ impl Pins {
 
 impl Drop for Pins {
     fn drop(&mut self) {
-        if self.0.exists() {
-            if let Err(e) = std::fs::remove_dir_all(&self.0) {
-                eprintln!("warning: could not remove pins {}: {e}", self.0.display());
+        if self.dir.exists() {
+            if let Err(e) = std::fs::remove_dir_all(&self.dir) {
+                eprintln!("warning: could not remove pins {}: {e}", self.dir.display());
+            }
+        }
+        for pin in self.by_name.iter().filter(|p| p.exists()) {
+            if let Err(e) = std::fs::remove_file(pin) {
+                eprintln!("warning: could not remove pin {}: {e}", pin.display());
             }
         }
     }
@@ -801,14 +796,15 @@ fn round_tripped_objects_load_where_the_originals_do() {
     let dir = scratch_dir();
     let (mut loaded, mut with_btf, mut skipped) = (0, 0, Vec::new());
     for object in &all {
-        if read_view(&object.path).big_endian {
+        let view = read_view(&object.path);
+        if view.big_endian {
             skipped.push(format!(
                 "{}: big-endian, this kernel is little-endian",
                 object.label
             ));
             continue;
         }
-        let original = Pins::new();
+        let original = Pins::new(&view);
         if let Err(e) = original.load(&object.path) {
             skipped.push(format!(
                 "{}: the original does not load standalone: {e}",
@@ -823,7 +819,7 @@ fn round_tripped_objects_load_where_the_originals_do() {
             findings.add(&object.label, e);
             continue;
         }
-        let round_tripped = Pins::new();
+        let round_tripped = Pins::new(&view);
         if let Err(e) = round_tripped.load(&back) {
             findings.add(
                 &object.label,
