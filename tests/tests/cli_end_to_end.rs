@@ -359,3 +359,55 @@ fn in_place_binding_keeps_the_file_mode() {
         );
     }
 }
+
+/// Like strip and objcopy: binding through a symlink (in place, or `-o` naming a link)
+/// rewrites the link's target and keeps the link.
+#[test]
+fn binding_through_a_symlink_rewrites_its_target_and_keeps_the_link() {
+    let dir = scratch_dir();
+    let maps = programs(Platform::Linux)
+        .into_iter()
+        .find(|p| p.name == "maps")
+        .expect("tests/bpf/linux/maps.c");
+    let late = compile(&maps, Endian::Little, Binding::Late, dir.path());
+    let expected = dir.path().join("expected.o");
+    tool::bind("linux", &late, &expected);
+
+    // In place through a link.
+    let target = dir.path().join("target.o");
+    let link = dir.path().join("link.o");
+    std::fs::copy(&late, &target).unwrap();
+    std::os::unix::fs::symlink("target.o", &link).unwrap();
+    tool::run_ok(["--platform".as_ref(), "linux".as_ref(), link.as_os_str()]);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "link replaced"
+    );
+    assert_eq!(
+        file_bytes(&target),
+        file_bytes(&expected),
+        "the link's target was not bound"
+    );
+
+    // -o naming a link.
+    let out_target = dir.path().join("out-target.o");
+    let out_link = dir.path().join("out-link.o");
+    std::fs::write(&out_target, b"old contents").unwrap();
+    std::os::unix::fs::symlink("out-target.o", &out_link).unwrap();
+    tool::bind("linux", &late, &out_link);
+    assert!(
+        std::fs::symlink_metadata(&out_link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "-o link replaced"
+    );
+    assert_eq!(
+        file_bytes(&out_target),
+        file_bytes(&expected),
+        "-o: the link's target was not written"
+    );
+}
