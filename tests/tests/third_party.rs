@@ -739,18 +739,13 @@ impl Pins {
             return Ok(());
         }
         let text = stderr(&out);
-        let useful: Vec<&str> = text
+        // libbpf's first complaint says why (bpftool's own last lines only say that it failed).
+        Err(text
             .lines()
-            .filter(|l| !l.contains("skipping") && !l.trim().is_empty() && !l.contains("--legacy"))
-            .collect();
-        Err(useful
-            .iter()
-            .rev()
-            .take(2)
-            .rev()
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" / "))
+            .find(|l| l.starts_with("libbpf:") && !l.contains("skipping"))
+            .or_else(|| text.lines().find(|l| l.starts_with("Error:")))
+            .unwrap_or(&text)
+            .to_string())
     }
 
     /// Pinned program name -> whether the kernel has BTF for it.
