@@ -901,6 +901,24 @@ fn check_for_windows_gives_every_object_a_verdict() {
                 ),
             );
         }
+        // The table a packager reads gives the same answer.
+        let table = tool::run([
+            "check".as_ref(),
+            "--platform".as_ref(),
+            "windows".as_ref(),
+            object.path.as_os_str(),
+        ]);
+        if exit_code(&table) != Ok(code) || table.stdout.is_empty() {
+            findings.add(
+                &object.label,
+                format!(
+                    "check without --json: {:?} (JSON: exit {code}), {} bytes of table: {}",
+                    exit_code(&table),
+                    table.stdout.len(),
+                    stderr(&table)
+                ),
+            );
+        }
         let mut mine: BTreeMap<&str, usize> = BTreeMap::new();
         for call in report["calls"]
             .as_array()
