@@ -631,3 +631,47 @@ fn a_helper_of_the_source_platform_gets_no_typo_suggestion_but_a_typo_does() {
         }
     );
 }
+
+#[test]
+fn corrupted_objects_never_panic_check_or_rebind() {
+    use helper_bind::rebind::{rebind, RebindOptions};
+    let dir = tempfile::tempdir().unwrap();
+    // portable.c: every helper resolves, so no "did you mean" search (slow in debug builds)
+    // runs for the unmutated calls.
+    let obj = compile(
+        "portable.c",
+        Windows,
+        Binding::Early,
+        Target::Little,
+        dir.path(),
+    );
+    let good = std::fs::read(obj).unwrap();
+    let (linux, windows) = (builtin(Linux), builtin(Windows));
+    let lenient = RebindOptions {
+        allow_unresolved: true,
+        allow_prototype_differences: true,
+    };
+    let mut outcomes = [0usize; 2];
+    // Every byte, three values each: header fields, section headers, symbols, relocations,
+    // code and BTF all get hit. Rebind (check, unbind, bind; slower) on every 16th offset.
+    for offset in 0..good.len() {
+        for value in [0x00u8, 0xff, 0x80] {
+            if good[offset] == value {
+                continue;
+            }
+            let mut bad = good.clone();
+            bad[offset] = value;
+            let checked = check(&bad, &windows, &linux);
+            outcomes[usize::from(checked.is_ok())] += 1;
+            if offset % 16 == 0 {
+                let _ = rebind(&bad, &windows, &linux, lenient);
+            }
+        }
+    }
+    // Truncation.
+    for len in 0..good.len() {
+        assert!(check(&good[..len], &windows, &linux).is_err());
+    }
+    // Both outcomes occur, so the mutations reached past the parser.
+    assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+}
