@@ -13,4 +13,5 @@ fuzz_target!(|plan: Plan| {
     exercise::unbind_all(&bytes);
     exercise::bind_all(&bytes);
     exercise::list_all(&bytes);
+    exercise::check_all(&bytes);
 });

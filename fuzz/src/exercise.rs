@@ -1,10 +1,12 @@
 //! What each fuzz target does with an object, and the properties it checks beyond "no panic".
 //! The per-API targets call one function each; `mutate_object` calls them all.
 
+use helper_bind::check::{check, render};
 use helper_bind::elf::ElfView;
 use helper_bind::insn::{Flow, OP_CALL};
 use helper_bind::list;
 use helper_bind::platform::{Platform, PlatformKind};
+use helper_bind::rebind::{rebind, RebindOptions};
 use helper_bind::unbind::{unbind, UnbindOptions};
 use helper_bind::{bind, BindOptions, HelperTable};
 use std::sync::OnceLock;
@@ -134,5 +136,36 @@ pub fn list_all(bytes: &[u8]) {
     if let Ok(rows) = list::list(bytes, &tables) {
         let _ = list::to_text(&rows);
         let _ = list::to_json(&rows);
+    }
+}
+/// `check` for every (from, to) pair, rendered; where it says the object rebinds cleanly,
+/// `rebind` must succeed and give an object the reader accepts.
+pub fn check_all(bytes: &[u8]) {
+    for from in platforms() {
+        for to in platforms() {
+            let Ok(report) = check(bytes, from, to) else {
+                continue;
+            };
+            let _ = render::to_text(&report, "fuzz.o");
+            let _ = render::to_json(&report, "fuzz.o");
+            if report.binds_cleanly() {
+                match rebind(bytes, from, to, RebindOptions::default()) {
+                    Ok(out) => {
+                        if let Err(e) = ElfView::parse(&out.bytes) {
+                            panic!(
+                                "rebind {:?}->{:?} wrote an object the reader rejects: {e}",
+                                from.kind(),
+                                to.kind()
+                            );
+                        }
+                    }
+                    Err(e) => panic!(
+                        "check {:?}->{:?} says the object rebinds cleanly, rebind fails: {e}",
+                        from.kind(),
+                        to.kind()
+                    ),
+                }
+            }
+        }
     }
 }

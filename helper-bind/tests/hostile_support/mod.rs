@@ -311,6 +311,32 @@ int on_skb(void *skb)
 char LICENSE[] SEC("license") = "GPL";
 "#;
 
+/// [`SAMPLE_C`] compiled early-bound, as the classic bpf_helper_defs.h does: Linux helper IDs
+/// baked into `call N` (what `unbind` takes apart).
+pub fn early_sample_c() -> String {
+    let mut src = SAMPLE_C.to_string();
+    for (decl, early) in [
+        (
+            "extern void *bpf_map_lookup_elem(void *map, const void *key);",
+            "static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;",
+        ),
+        (
+            "extern long bpf_map_update_elem(void *map, const void *key, const void *value, __u64 flags);",
+            "static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, __u64 flags) = (void *)2;",
+        ),
+        ("extern __u64 bpf_ktime_get_ns(void);", "static __u64 (*bpf_ktime_get_ns)(void) = (void *)5;"),
+        ("extern __u32 bpf_get_prandom_u32(void);", "static __u32 (*bpf_get_prandom_u32)(void) = (void *)7;"),
+        (
+            "extern long bpf_trace_printk(const char *fmt, __u32 fmt_size, ...);",
+            "static long (*bpf_trace_printk)(const char *fmt, __u32 fmt_size, ...) = (void *)6;",
+        ),
+    ] {
+        assert!(src.contains(decl), "SAMPLE_C lost {decl}");
+        src = src.replace(decl, early);
+    }
+    src
+}
+
 /// Compiles C source with clang-19 for `target` (`bpf` or `bpfeb`) with BTF, and returns the
 /// object bytes.
 pub fn clang_object(source: &str, target: &str) -> Vec<u8> {

@@ -1,0 +1,131 @@
+//! Hostile objects for `unbind` (and `check`, which reads the same numeric calls): early-bound
+//! objects (`call N`) with one lie each. Unbind grows sections and moves them to the end of the
+//! file, so a lie about where a section lives can make it write over the ELF header; each must
+//! be refused with exit 2, without output, with the input unchanged.
+
+mod hostile_support;
+
+use hostile_support::*;
+use std::fs;
+
+fn bases() -> Vec<(String, Obj)> {
+    ["bpf", "bpfeb"]
+        .iter()
+        .map(|t| {
+            (
+                format!("early-{t}"),
+                Obj::parse(clang_object(&early_sample_c(), t)),
+            )
+        })
+        .collect()
+}
+
+fn run_in(argv: &[&str], input: &std::path::Path, out: &std::path::Path) -> Run {
+    helper_bind(&args(argv.iter().map(|a| match *a {
+        "{in}" => input.as_os_str().to_os_string(),
+        "{out}" => out.as_os_str().to_os_string(),
+        other => other.into(),
+    })))
+}
+
+const UNBIND: &[&str] = &["unbind", "--from", "linux", "-o", "{out}", "{in}"];
+const UNBIND_IN_PLACE: &[&str] = &["unbind", "--from", "linux", "{in}"];
+const CHECK: &[&str] = &["check", "--platform", "windows", "--from", "linux", "{in}"];
+
+#[test]
+fn early_bound_bases_unbind() {
+    for (label, obj) in bases() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("early.o");
+        let out = dir.path().join("out.o");
+        fs::write(&input, &obj.bytes).unwrap();
+        let run = run_in(UNBIND, &input, &out);
+        assert_eq!(run.code, Some(0), "{label}: {run:?}");
+        let unbound = fs::read(&out).unwrap();
+        assert_eq!(&unbound[..4], b"\x7fELF", "{label}");
+        let list = helper_bind(&args(["list".into(), out.clone().into_os_string()]));
+        assert_eq!(
+            list.code,
+            Some(0),
+            "{label}: the unbound object does not list: {list:?}"
+        );
+        assert!(
+            list.stdout.contains("bpf_ktime_get_ns"),
+            "{label}: {list:?}"
+        );
+    }
+}
+
+#[test]
+fn lies_about_section_placement_are_refused() {
+    let mut failures = Vec::new();
+    for (label, obj) in bases() {
+        let rels: Vec<Section> = obj
+            .sections
+            .iter()
+            .filter(|s| {
+                s.sh_type == SHT_REL && obj.sections[s.info as usize].flags & SHF_EXECINSTR != 0
+            })
+            .cloned()
+            .collect();
+        let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+        for r in &rels {
+            // Found by fuzzing (mutate_object): a code relocation section moved onto the ELF
+            // header (its entries read as R_BPF_NONE) passed the reader; unbind then wrote the
+            // grown relocations there and produced a file without the ELF magic.
+            cases.push((
+                format!("{label} {} at offset 0", r.name),
+                obj.with(|o| o.put_u64(r.field(shdr::OFFSET), 0)),
+            ));
+            cases.push((
+                format!("{label} {} over the section headers", r.name),
+                obj.with(|o| {
+                    let shoff = o.shoff;
+                    o.put_u64(r.field(shdr::OFFSET), shoff)
+                }),
+            ));
+        }
+        let symtab = obj.section_of_type(SHT_SYMTAB).clone();
+        cases.push((
+            format!("{label} .symtab at offset 0"),
+            obj.with(|o| o.put_u64(symtab.field(shdr::OFFSET), 0)),
+        ));
+        for (name, bytes) in cases {
+            for mode in [UNBIND, UNBIND_IN_PLACE, CHECK] {
+                let dir = tempfile::tempdir().unwrap();
+                let input = dir.path().join("hostile.o");
+                let out = dir.path().join("out.o");
+                fs::write(&input, &bytes).unwrap();
+                let run = run_in(mode, &input, &out);
+                let mut why = Vec::new();
+                if run.code != Some(2) {
+                    why.push(format!("exit {:?}, expected 2", run.code));
+                }
+                if !run.stderr.contains("hostile.o") {
+                    why.push("error does not name the file".into());
+                }
+                if fs::read(&input).unwrap() != bytes {
+                    why.push("input modified".into());
+                }
+                let left = dir_entries(dir.path());
+                if left != ["hostile.o"] {
+                    why.push(format!("files left: {left:?}"));
+                }
+                if !why.is_empty() {
+                    failures.push(format!(
+                        "{name} | helper-bind {}: {} [stderr: {}]",
+                        mode.join(" "),
+                        why.join("; "),
+                        run.stderr.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} broken promises:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
