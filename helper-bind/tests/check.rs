@@ -675,3 +675,46 @@ fn corrupted_objects_never_panic_check_or_rebind() {
     // Both outcomes occur, so the mutations reached past the parser.
     assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
 }
+
+#[test]
+fn numeric_program_type_call_in_a_subprogram_is_named_through_its_callers() {
+    // Regression: call 65536 in .text (no program type) was "unknown-id" even though every
+    // program reaching it is xdp.
+    let dir = tempfile::tempdir().unwrap();
+    let obj = compile(
+        "windows_subprogram.c",
+        Windows,
+        Binding::Early,
+        Target::Little,
+        dir.path(),
+    );
+    let own = run_check(&obj, FROM_WINDOWS, Windows);
+    assert!(own.binds_cleanly(), "{own:#?}");
+    let head = own.calls.iter().find(|c| c.imm == Some(65536)).unwrap();
+    assert_eq!(head.section, ".text");
+    assert_eq!(head.name.as_deref(), Some("bpf_xdp_adjust_head"));
+    assert_eq!(
+        head.verdict,
+        Verdict::Resolves {
+            id: 65536,
+            helper: "bpf_xdp_adjust_head".into()
+        }
+    );
+    // Rebinding to its own platform gives back the same code.
+    let data = std::fs::read(&obj).unwrap();
+    let same = helper_bind::rebind::rebind(
+        &data,
+        &builtin(Windows),
+        &builtin(Windows),
+        Default::default(),
+    )
+    .unwrap();
+    assert_eq!(code_sections(&same.bytes), code_sections(&data));
+    let linux = run_check(&obj, FROM_WINDOWS, Linux);
+    let head = linux.calls.iter().find(|c| c.imm == Some(65536)).unwrap();
+    assert!(
+        matches!(head.verdict, Verdict::PrototypeDiffers { id: 44, .. }),
+        "{:?}",
+        head.verdict
+    );
+}

@@ -55,6 +55,7 @@ pub mod render;
 use std::io::Write;
 use std::path::Path;
 
+use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
 use crate::classify::{classify, CallSite, CallTarget};
 use crate::elf::ElfView;
 use crate::error::{BindProblem, ElfError, Error};
@@ -295,9 +296,13 @@ pub fn check(data: &[u8], from: &Platform, to: &Platform) -> Result<CheckReport,
     let sites = classify(&view)?;
     let table = PortableTable { from, to };
     let mut resolver = Resolver::new(&view, &sites);
+    let mut graph = None;
     let calls = sites
         .iter()
-        .map(|site| check_site(&view, site, &table, &mut resolver))
+        .map(|site| {
+            let name = numeric_name(&view, &sites, site, from, &mut graph);
+            check_site(&view, site, name, &table, &mut resolver)
+        })
         .collect::<Vec<_>>();
     let notes = notes::object_notes(&view, &sites, &calls, from, to)?;
     Ok(CheckReport {
@@ -308,9 +313,42 @@ pub fn check(data: &[u8], from: &Platform, to: &Platform) -> Result<CheckReport,
     })
 }
 
+/// The name `from` gives a numeric call: by its section, or for a call in a subprogram
+/// (`.text`, no program type) by the programs reaching it, which must all agree (as
+/// unbind names it).
+fn numeric_name(
+    view: &ElfView,
+    sites: &[CallSite],
+    site: &CallSite,
+    from: &Platform,
+    graph: &mut Option<CallGraph>,
+) -> Option<String> {
+    let CallTarget::Numeric { id } = site.target else {
+        return None;
+    };
+    let section = view.section_name(site.section);
+    if let Some(name) = from.name_of_id(id, &section) {
+        return Some(name.to_string());
+    }
+    if section != SUBPROGRAM_SECTION {
+        return None;
+    }
+    let graph = graph.get_or_insert_with(|| CallGraph::new(view, sites));
+    let programs = graph
+        .function_at(site.section, site.insn)
+        .map(|f| graph.reaching_programs(view, f))
+        .unwrap_or_default();
+    let mut names = programs
+        .iter()
+        .map(|&p| from.name_of_id(id, &view.section_name(p)));
+    let first = names.next()??;
+    names.all(|n| n == Some(first)).then(|| first.to_string())
+}
+
 fn check_site(
     view: &ElfView,
     site: &CallSite,
+    numeric_name: Option<String>,
     table: &PortableTable,
     resolver: &mut Resolver,
 ) -> CallCheck {
@@ -323,7 +361,7 @@ fn check_site(
             None,
             helper_verdict(view, site, name, table, resolver),
         ),
-        CallTarget::Numeric { id } => match table.from.name_of_id(*id, &section) {
+        CallTarget::Numeric { id } => match numeric_name.as_deref() {
             Some(name) => {
                 // Judge it as the call by name that unbinding it would give.
                 let as_extern = CallSite {
