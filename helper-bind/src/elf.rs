@@ -227,7 +227,8 @@ impl Symbol<'_> {
     }
 }
 
-/// One relocation entry.
+/// One relocation entry. (RELA addends are not decoded: binding never needs them, and these
+/// tables can hold 10^5 entries.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reloc {
     /// `r_offset`: byte offset inside the target section.
@@ -236,8 +237,6 @@ pub struct Reloc {
     pub symbol: u32,
     /// Relocation type (`R_BPF_*`).
     pub kind: u32,
-    /// Addend (0 for `SHT_REL`).
-    pub addend: i64,
 }
 
 /// A relocation section (`SHT_REL` or `SHT_RELA`) and its entries.
@@ -828,11 +827,6 @@ impl<'a> ElfView<'a> {
                     offset: endian.u64(b),
                     symbol,
                     kind: info as u32,
-                    addend: if is_rela {
-                        endian.u64(&b[16..]) as i64
-                    } else {
-                        0
-                    },
                 });
             }
             self.relocations.push(RelocSection {

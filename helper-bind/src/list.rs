@@ -24,13 +24,24 @@ pub struct ListRow {
 
 /// Lists every call of the object in `data`, resolved on each of `tables`.
 pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<ListRow>, ElfError> {
+    let mut rows = Vec::new();
+    for_each_row(data, tables, |row| rows.push(row))?;
+    Ok(rows)
+}
+
+/// Calls `f` with each call site's row, in section and instruction order, without keeping
+/// them (objects can have 10^6 calls). Every error is reported before the first row.
+pub fn for_each_row(
+    data: &[u8],
+    tables: &[(&str, &dyn HelperTable)],
+    mut f: impl FnMut(ListRow),
+) -> Result<(), ElfError> {
     let view = ElfView::parse(data)?;
     let sites = classify(&view)?;
     let mut resolvers: Vec<Resolver> = tables
         .iter()
         .map(|_| Resolver::new(&view, &sites))
         .collect();
-    let mut rows = Vec::with_capacity(sites.len());
     for site in &sites {
         let (kind, name, id) = match &site.target {
             CallTarget::Numeric { id } => ("numeric", None, Some(*id)),
@@ -48,7 +59,7 @@ pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<List
             .zip(resolvers.iter_mut())
             .map(|((pname, table), resolver)| (pname.to_string(), resolver.resolve(site, *table)))
             .collect();
-        rows.push(ListRow {
+        f(ListRow {
             section: view.section_name(site.section).into_owned(),
             insn: site.insn,
             kind,
@@ -57,7 +68,7 @@ pub fn list(data: &[u8], tables: &[(&str, &dyn HelperTable)]) -> Result<Vec<List
             platforms,
         });
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// A called symbol's name. A section symbol (static functions) is named after the function at
@@ -123,32 +134,31 @@ pub fn status(outcome: &Outcome) -> &'static str {
     }
 }
 
-/// Rows as JSON: an array of objects with `section`, `insn`, `kind`, `name`, `id` and
-/// `platforms: {name: {status, id, helper, detail}}`.
+/// Rows as JSON: an array of [`row_json`] objects.
 pub fn to_json(rows: &[ListRow]) -> serde_json::Value {
-    use serde_json::{json, Map, Value};
-    Value::Array(
-        rows.iter()
-            .map(|r| {
-                let mut platforms = Map::new();
-                for (p, o) in &r.platforms {
-                    let (id, helper) = match o {
-                        Outcome::Bind { id, canonical } => (Some(*id), Some(canonical.clone())),
-                        Outcome::Numeric { id, name } => (Some(*id), name.clone()),
-                        _ => (None, None),
-                    };
-                    platforms.insert(
-                        p.clone(),
-                        json!({ "status": status(o), "id": id, "helper": helper, "detail": describe(o) }),
-                    );
-                }
-                json!({
-                    "section": r.section, "insn": r.insn, "kind": r.kind,
-                    "name": r.name, "id": r.id, "platforms": platforms,
-                })
-            })
-            .collect(),
-    )
+    serde_json::Value::Array(rows.iter().map(row_json).collect())
+}
+
+/// One row as JSON: `section`, `insn`, `kind`, `name`, `id` and
+/// `platforms: {name: {status, id, helper, detail}}`.
+pub fn row_json(r: &ListRow) -> serde_json::Value {
+    use serde_json::{json, Map};
+    let mut platforms = Map::new();
+    for (p, o) in &r.platforms {
+        let (id, helper) = match o {
+            Outcome::Bind { id, canonical } => (Some(*id), Some(canonical.clone())),
+            Outcome::Numeric { id, name } => (Some(*id), name.clone()),
+            _ => (None, None),
+        };
+        platforms.insert(
+            p.clone(),
+            json!({ "status": status(o), "id": id, "helper": helper, "detail": describe(o) }),
+        );
+    }
+    json!({
+        "section": r.section, "insn": r.insn, "kind": r.kind,
+        "name": r.name, "id": r.id, "platforms": platforms,
+    })
 }
 
 /// Rows as an aligned text table.

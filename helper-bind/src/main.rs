@@ -258,18 +258,42 @@ fn run_list(
         .map(|(n, t)| (*n, t as &dyn HelperTable))
         .collect();
     let data = read(input)?;
-    let rows = list::list(&data, &refs).map_err(|source| {
+    let bad_input = |source| {
         Failure::from(Error::BadInput {
             path: input.to_path_buf(),
             source,
         })
-    })?;
+    };
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&list::to_json(&rows)).unwrap_or_default()
-        );
-    } else if rows.is_empty() {
+        // Streamed row by row: an object may have 10^6 calls.
+        use std::io::Write as _;
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut first = true;
+        let mut failed = None;
+        list::for_each_row(&data, &refs, |row| {
+            let text = serde_json::to_string_pretty(&list::row_json(&row)).unwrap_or_default();
+            let sep = if first { "[\n  " } else { ",\n  " };
+            first = false;
+            if let Err(e) = write!(out, "{sep}{}", text.replace('\n', "\n  ")) {
+                failed.get_or_insert(e);
+            }
+        })
+        .map_err(bad_input)?;
+        let end = if first { "[]\n" } else { "\n]\n" };
+        let result = match failed {
+            Some(e) => Err(e),
+            None => write!(out, "{end}").and_then(|()| out.flush()),
+        };
+        // A closed pipe (`| head`) is not an error of ours.
+        if let Err(e) = result {
+            if e.kind() != std::io::ErrorKind::BrokenPipe {
+                return Err(usage(anyhow::anyhow!("cannot write the listing: {e}")));
+            }
+        }
+        return Ok(());
+    }
+    let rows = list::list(&data, &refs).map_err(bad_input)?;
+    if rows.is_empty() {
         eprintln!("{}: no call instructions", input.display());
     } else {
         print!("{}", list::to_text(&rows));

@@ -117,6 +117,21 @@ pub fn write_patched_copy(
     let mut sorted: Vec<&Write> = writes.iter().collect();
     sorted.sort_unstable_by_key(|w| w.offset);
     for r in ranges {
+        // A range that is exactly one write (the common case for a code section's calls) is
+        // written from that write's bytes without another copy.
+        if let [single] = sorted
+            .iter()
+            .filter(|w| w.offset >= r.start && w.offset < r.end)
+            .take(2)
+            .collect::<Vec<_>>()[..]
+        {
+            if single.offset == r.start && single.bytes.len() == r.len() {
+                tmp.as_file()
+                    .write_all_at(&single.bytes, r.start as u64)
+                    .map_err(io_error(output, "cannot write the temporary output"))?;
+                continue;
+            }
+        }
         let mut chunk = original[r.clone()].to_vec();
         for w in sorted
             .iter()
