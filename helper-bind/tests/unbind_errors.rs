@@ -439,3 +439,41 @@ fn random_corruption_never_panics() {
         assert!(accepted > 0, "every corruption was refused: test too weak");
     }
 }
+
+/// Found by fuzzing: a relocation section with no entries may link to any
+/// section (nothing in it uses a symbol); extending it with helper relocations
+/// would make an invalid object. It must be refused.
+#[test]
+fn relocation_section_not_linked_to_the_symbol_table_is_refused() {
+    for e in [Endian::Little, Endian::Big] {
+        let big = e == Endian::Big;
+        let mut b = ObjectBuilder::new(e);
+        let code = |code: u8, imm: i32| {
+            helper_bind::insn::Insn {
+                code,
+                dst: 0,
+                src: 0,
+                off: 0,
+                imm,
+            }
+            .encode(e)
+        };
+        let xdp = b.code_section("xdp", &[code(0x85, 5), code(0x95, 0)]);
+        let rel = b.section(".relxdp", 9, 0x40, Vec::new());
+        let mut obj = b.build();
+        let (link, info, entsize) = (
+            header_field(&obj, rel, 40),
+            header_field(&obj, rel, 44),
+            header_field(&obj, rel, 56),
+        );
+        put(&mut obj, link, xdp as u64, 4, big); // sh_link: not .symtab
+        put(&mut obj, info, xdp as u64, 4, big); // sh_info: xdp
+        put(&mut obj, entsize, 16, 8, big);
+        ElfView::parse(&obj).expect("the view accepts it (no entry uses a symbol)");
+        let err = expect_err(&obj, "linux");
+        assert!(
+            err.to_string().contains(".relxdp") && err.to_string().contains("symbol table"),
+            "{err}"
+        );
+    }
+}

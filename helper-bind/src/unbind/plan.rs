@@ -161,6 +161,15 @@ fn rel_sections_of_code(
                 "code section {target} has SHT_RELA relocations ({name}); clang and gcc emit SHT_REL"
             )));
         }
+        // The view checks the link only when an entry uses a symbol; the
+        // entries unbind adds do.
+        if Some(view.sections[r.section].link as usize) != view.symtab {
+            return Err(UnbindError::malformed(format!(
+                "relocation section {name} of code section {target} links to section {} instead \
+                 of the symbol table",
+                view.sections[r.section].link
+            )));
+        }
         if let Some(first) = map.insert(r.target, r.section) {
             return Err(UnbindError::unsupported(format!(
                 "code section {target} has two relocation sections ({} and {name})",
