@@ -707,8 +707,9 @@ impl<'a> ElfView<'a> {
         Ok(())
     }
 
-    /// The parts this tool reads or rewrites must not share bytes: the section header table,
-    /// code, relocation and symbol tables, the symbol string table, `.BTF`, `.llvm_addrsig`.
+    /// The parts this tool reads or rewrites must not share bytes: the ELF header, the section
+    /// header table, code, relocation and symbol tables, the symbol string table, `.BTF`,
+    /// `.llvm_addrsig`.
     fn check_overlaps(&self) -> Result<(), ElfError> {
         let strtab = self.symtab.map(|s| self.sections[s].link as usize);
         let mut ranges: Vec<(u64, u64, usize)> = self
@@ -733,6 +734,7 @@ impl<'a> ElfView<'a> {
             .collect();
         let table = self.shentsize.saturating_mul(self.sections.len() as u64);
         ranges.push((self.shoff, self.shoff.saturating_add(table), usize::MAX));
+        ranges.push((0, EHDR_SIZE as u64, usize::MAX - 1));
         ranges.sort_unstable();
         for w in ranges.windows(2) {
             let ((_, end, a), (start, _, b)) = (w[0], w[1]);
@@ -740,12 +742,14 @@ impl<'a> ElfView<'a> {
                 let name = |i: usize| {
                     if i == usize::MAX {
                         "the section header table".to_string()
+                    } else if i == usize::MAX - 1 {
+                        "the ELF header".to_string()
                     } else {
                         format!("section [{i}] `{}`", self.section_name(i))
                     }
                 };
-                let (at, other) = if b == usize::MAX { (a, b) } else { (b, a) };
-                let loc = if at == usize::MAX {
+                let (at, other) = if b >= usize::MAX - 1 { (a, b) } else { (b, a) };
+                let loc = if at >= usize::MAX - 1 {
                     Location::at(start)
                 } else {
                     self.sections[at].location(0)
