@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::classify::classify;
+use crate::classify::relocated_calls;
 use crate::elf::ElfView;
 use crate::error::{BindError, BindProblem, ElfError, Error};
 use crate::patch::{apply, edits, PatchStats, Write};
@@ -106,7 +106,8 @@ pub fn bind_edits(
     options: BindOptions,
 ) -> Result<(Vec<Write>, BindReport), BindFailure> {
     let view = ElfView::parse(data).map_err(BindFailure::BadInput)?;
-    let sites = classify(&view).map_err(BindFailure::BadInput)?;
+    // Binding only concerns relocated calls: no need to scan every instruction.
+    let sites = relocated_calls(&view).map_err(BindFailure::BadInput)?;
     let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
     let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
     let mut sections: HashMap<usize, Arc<str>> = HashMap::new();

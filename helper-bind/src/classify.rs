@@ -101,25 +101,7 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
                 let raw = Insn::decode(view.endian, &code[i * INSN_SIZE..]);
                 let reloc = calls.get(&((i * INSN_SIZE) as u64)).copied();
                 let target = match reloc {
-                    Some(r) => {
-                        let symbol = view.relocations[r.table].entries[r.entry].symbol as usize;
-                        let sym = &view.symbols[symbol];
-                        if !sym.is_undefined() {
-                            CallTarget::Local {
-                                symbol: Some(symbol),
-                            }
-                        } else if ksyms.contains(sym.name) {
-                            CallTarget::Kfunc {
-                                symbol,
-                                name: sym.name().into_owned(),
-                            }
-                        } else {
-                            CallTarget::Extern {
-                                symbol,
-                                name: sym.name().into_owned(),
-                            }
-                        }
-                    }
+                    Some(r) => relocated_target(view, &ksyms, r),
                     None if raw.src == CALL_HELPER => CallTarget::Numeric { id: raw.imm as u32 },
                     None if raw.src == CALL_PSEUDO => CallTarget::Local { symbol: None },
                     None => CallTarget::Other,
@@ -133,6 +115,52 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
                 });
             }
             i += 1;
+        }
+    }
+    Ok(sites)
+}
+
+/// What a relocated call calls: its symbol decides.
+fn relocated_target(view: &ElfView, ksyms: &HashSet<Vec<u8>>, r: RelocRef) -> CallTarget {
+    let symbol = view.relocations[r.table].entries[r.entry].symbol as usize;
+    let sym = &view.symbols[symbol];
+    if !sym.is_undefined() {
+        CallTarget::Local {
+            symbol: Some(symbol),
+        }
+    } else if ksyms.contains(sym.name) {
+        CallTarget::Kfunc {
+            symbol,
+            name: sym.name().into_owned(),
+        }
+    } else {
+        CallTarget::Extern {
+            symbol,
+            name: sym.name().into_owned(),
+        }
+    }
+}
+
+/// Only the relocated calls (helpers, kfuncs, relocated bpf-to-bpf calls), in section and
+/// instruction order: what binding needs, found from the relocation tables without scanning
+/// every instruction. The same checks as [`classify`] apply to each relocation.
+pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
+    let ksyms = ksym_names(view)?;
+    let mut sites = Vec::new();
+    for sec in view.sections.iter().filter(|s| s.is_code()) {
+        let code = view.section_data(sec.index);
+        let mut calls: Vec<(u64, RelocRef)> =
+            call_relocations(view, sec.index)?.into_iter().collect();
+        calls.sort_unstable_by_key(|&(offset, _)| offset);
+        for (offset, r) in calls {
+            let at = offset as usize;
+            sites.push(CallSite {
+                section: sec.index,
+                insn: at / INSN_SIZE,
+                raw: Insn::decode(view.endian, &code[at..at + INSN_SIZE]),
+                reloc: Some(r),
+                target: relocated_target(view, &ksyms, r),
+            });
         }
     }
     Ok(sites)
@@ -275,6 +303,40 @@ mod tests {
                 ]
             );
         }
+    }
+
+    #[test]
+    fn relocated_calls_are_the_relocated_sites_of_the_full_scan() {
+        let e = Endian::Big;
+        let mut b = ObjectBuilder::new(e);
+        let text = b.code_section(
+            "xdp",
+            &[
+                call(e, 0, 7),
+                call(e, 1, -1),
+                call(e, 1, 2),
+                call(e, 1, -1),
+                call(e, 1, -1),
+            ],
+        );
+        let f = b.symbol("f", GLOBAL_FUNC, text as u16, 0, 8);
+        let h = b.undefined("bpf_ktime_get_ns");
+        // Relocations out of instruction order.
+        b.reloc(text, 32, h, R_BPF_64_32);
+        b.reloc(text, 8, h, R_BPF_64_32);
+        b.reloc(text, 24, f, R_BPF_64_32);
+        let obj = b.build();
+        let view = ElfView::parse(&obj).unwrap();
+        let full: Vec<CallSite> = classify(&view)
+            .unwrap()
+            .into_iter()
+            .filter(|s| s.reloc.is_some())
+            .collect();
+        assert_eq!(relocated_calls(&view).unwrap(), full);
+        assert_eq!(
+            full.iter().map(|s| s.insn).collect::<Vec<_>>(),
+            vec![1, 3, 4]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
-use crate::classify::{CallSite, CallTarget, RelocRef};
+use crate::classify::{classify, CallSite, CallTarget, RelocRef};
 use crate::elf::{ElfView, SHT_GROUP};
 use crate::error::{BindError, BindProblem};
 use crate::insn::{ArgScan, Flow, INSN_SIZE};
@@ -221,9 +221,12 @@ impl<'a, 'v> Resolver<'a, 'v> {
     fn through_callers(&mut self, site: &CallSite, name: &str, table: &dyn HelperTable) -> Outcome {
         let view = self.view;
         let sites = self.sites;
-        let graph = self
-            .graph
-            .get_or_insert_with(|| CallGraph::new(view, sites));
+        // The graph needs every bpf-to-bpf call, including pc-relative ones without a
+        // relocation, which bind's relocation-driven site list leaves out: scan the code.
+        let graph = self.graph.get_or_insert_with(|| match classify(view) {
+            Ok(all) => CallGraph::new(view, &all),
+            Err(_) => CallGraph::new(view, sites),
+        });
         let function = graph.function_at(site.section, site.insn);
         let programs = function
             .map(|f| graph.reaching_programs(view, f))
@@ -449,7 +452,6 @@ fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::classify::classify;
     use crate::elf::{Endian, R_BPF_64_32};
     use crate::insn::{Insn, OP_CALL};
     use crate::synth::ObjectBuilder;
