@@ -19,7 +19,10 @@ use helper_bind::{bind_file, list, BindOptions, Error, HelperTable};
     name = "helper-bind",
     version,
     args_conflicts_with_subcommands = true,
-    subcommand_negates_reqs = true
+    subcommand_negates_reqs = true,
+    after_help = "Exit status: 0 bound (or nothing to bind), 1 calls that cannot be bound, 2 bad input or usage.\n\
+                  Outputs are written atomically (temporary file + rename); a symbolic link is written\n\
+                  through: its target is replaced and the link kept, as strip and objcopy do."
 )]
 struct Cli {
     #[command(subcommand)]
