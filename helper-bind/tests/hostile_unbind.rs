@@ -8,16 +8,28 @@ mod hostile_support;
 use hostile_support::*;
 use std::fs;
 
+/// An early-bound program whose code section has no relocation section at all: unbind must
+/// create `.relxdp` from scratch.
+const TINY_EARLY_C: &str = r#"
+typedef unsigned int __u32;
+static __u32 (*bpf_get_prandom_u32)(void) = (void *)7;
+__attribute__((section("xdp"), used)) int tiny(void *ctx) { return bpf_get_prandom_u32() & 1 ? 2 : 1; }
+char LICENSE[] __attribute__((section("license"), used)) = "GPL";
+"#;
+
 fn bases() -> Vec<(String, Obj)> {
-    ["bpf", "bpfeb"]
-        .iter()
-        .map(|t| {
-            (
-                format!("early-{t}"),
-                Obj::parse(clang_object(&early_sample_c(), t)),
-            )
-        })
-        .collect()
+    let mut bases = Vec::new();
+    for t in ["bpf", "bpfeb"] {
+        bases.push((
+            format!("early-{t}"),
+            Obj::parse(clang_object(&early_sample_c(), t)),
+        ));
+        bases.push((
+            format!("tiny-early-{t}"),
+            Obj::parse(clang_object(TINY_EARLY_C, t)),
+        ));
+    }
+    bases
 }
 
 fn run_in(argv: &[&str], input: &std::path::Path, out: &std::path::Path) -> Run {
@@ -128,4 +140,48 @@ fn lies_about_section_placement_are_refused() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn unbind_output_is_readable_or_nothing_is_written() {
+    // Found by fuzzing (mutate_object): a code section without relocations whose sh_type is
+    // SHT_NULL (flags still AX) was unbound into a new `.rel<name>` that the reader then refused ("relocation target
+    // section ... out of range"): unbind wrote an object no other subcommand accepts.
+    let mut failures = Vec::new();
+    for (label, obj) in bases() {
+        let code: Vec<Section> = obj
+            .sections
+            .iter()
+            .filter(|s| s.flags & SHF_EXECINSTR != 0 && s.size > 0)
+            .cloned()
+            .collect();
+        for c in code {
+            for (what, sh_type) in [("SHT_NULL", 0u32), ("SHT_NOBITS", 8), ("SHT_REL", SHT_REL)] {
+                let bytes = obj.with(|o| o.put_u32(c.field(shdr::TYPE), sh_type));
+                let name = format!("{label} {} turned {what}", c.name);
+                let dir = tempfile::tempdir().unwrap();
+                let input = dir.path().join("hostile.o");
+                let out = dir.path().join("out.o");
+                fs::write(&input, &bytes).unwrap();
+                let run = run_in(UNBIND, &input, &out);
+                match run.code {
+                    Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {}
+                    Some(0) => {
+                        let list = helper_bind(&args(["list".into(), out.into_os_string()]));
+                        if list.code != Some(0) {
+                            failures.push(format!(
+                                "{name}: unbind exit 0 wrote an object `list` refuses: {}",
+                                list.stderr.trim()
+                            ));
+                        }
+                    }
+                    other => failures.push(format!(
+                        "{name}: exit {other:?} [stderr: {}]",
+                        run.stderr.trim()
+                    )),
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
