@@ -173,14 +173,6 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Parse(e) => write!(f, "{e}"),
-            Error::Emit {
-                file,
-                source: EmitError::UnknownType { helper, line, ty },
-            } => write!(
-                f,
-                "{file}:{line}: helper {helper}: type '{ty}' is not one the kernel's bpf_doc.py \
-                 knows, so no kernel-identical header exists (the script exits too)"
-            ),
             Error::Emit { file, source } => write!(f, "{file}: {source}"),
             Error::Write { path, source } => {
                 write!(f, "{}: cannot write: {source}", path.display())

@@ -109,7 +109,9 @@ fn platform_tsv_writes_the_platform_table_header() {
 }
 
 #[test]
-fn unknown_type_is_refused_with_file_and_line_and_no_output_file() {
+fn a_type_no_script_knows_is_kept_and_its_struct_declared() {
+    // Headers from before the kernel script could write C (Linux 5.2 has a `struct pt_reg`
+    // typo) have types no script accepts: the header is still written, in the same style.
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("bpf.h");
     std::fs::write(
@@ -120,20 +122,13 @@ fn unknown_type_is_refused_with_file_and_line_and_no_output_file() {
     .unwrap();
     let out = dir.path().join("out.h");
     let r = run(&[input.to_str().unwrap(), "-o", out.to_str().unwrap()]);
-    assert!(!r.status.success());
-    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let header = std::fs::read_to_string(&out).unwrap();
+    assert!(header.contains("\nstruct nope;\n"), "{header}");
     assert!(
-        err.starts_with(&format!(
-            "{}:4: helper bpf_x: type 'struct nope'",
-            input.display()
-        )),
-        "{err}"
+        header.contains("static long (* const bpf_x)(struct nope *n) = (void *) 1;"),
+        "{header}"
     );
-    assert!(!out.exists());
-    // The JSON format has no type table and takes the same input.
-    assert!(run(&["--format", "json", input.to_str().unwrap()])
-        .status
-        .success());
 }
 
 #[cfg(unix)]

@@ -31,16 +31,6 @@ pub enum EmitError {
         /// What is wrong with it.
         reason: &'static str,
     },
-    /// A prototype uses a type the kernel script's header printer does not know (the script
-    /// would exit 1 with "Unrecognized type").
-    UnknownType {
-        /// The helper whose prototype has the type.
-        helper: String,
-        /// 1-based line of that prototype in the input.
-        line: usize,
-        /// The type, as written.
-        ty: String,
-    },
     /// Writing JSON failed inside `serde_json` (not expected when writing to memory).
     Json(String),
 }
@@ -77,11 +67,6 @@ impl fmt::Display for EmitError {
                 value,
                 reason,
             } => write!(f, "{option} {value:?}: {reason}"),
-            EmitError::UnknownType { helper, line, ty } => write!(
-                f,
-                "line {line}: helper {helper}: type '{ty}' is not one bpf_doc.py knows; \
-                 the kernel script would reject it too"
-            ),
             EmitError::Json(msg) => write!(f, "writing JSON failed: {msg}"),
         }
     }

@@ -185,6 +185,11 @@ const MAPPED_TYPES: &[(&str, &str)] = &[
 /// Helpers declared with `void *ctx` as first argument because they take several contexts.
 const OVERLOADED_HELPERS: &[&str] = &["bpf_get_socket_cookie", "bpf_sk_assign"];
 
+/// Whether argument `i` of `helper` is printed as `void *ctx` rather than as documented.
+fn is_overloaded_ctx(helper: &Helper, i: usize) -> bool {
+    i == 0 && OVERLOADED_HELPERS.contains(&helper.name.as_str())
+}
+
 /// What each attribute mnemonic expands to (`ATTRS`).
 fn attribute_spelling(attr: &str) -> &str {
     match attr {
@@ -193,19 +198,18 @@ fn attribute_spelling(attr: &str) -> &str {
     }
 }
 
-fn map_type<'a>(helper: &Helper, ty: &'a str) -> Result<&'a str, EmitError> {
+/// The type as the header spells it. A type no kernel script knows (only headers older than
+/// the script's `--header` mode have one, e.g. Linux 5.2's `struct pt_reg` typo) has no
+/// kernel-identical header; it is kept as written, and [`unlisted_structs`] declares it when it
+/// is a struct, so that old headers still give a header in the same style.
+fn map_type(ty: &str) -> &str {
     if KNOWN_TYPES.contains(&ty) {
-        return Ok(ty);
+        return ty;
     }
     MAPPED_TYPES
         .iter()
         .find(|(from, _)| *from == ty)
-        .map(|(_, to)| *to)
-        .ok_or_else(|| EmitError::UnknownType {
-            helper: helper.name.clone(),
-            line: helper.line,
-            ty: ty.to_string(),
-        })
+        .map_or(ty, |(_, to)| *to)
 }
 
 /// A helper's declaration parts, spelled as the script spells them.
@@ -219,7 +223,7 @@ struct Decl<'a> {
 fn declaration_parts<'a>(helper: &'a Helper, style: HeaderStyle) -> Result<Decl<'a>, EmitError> {
     let mut args = String::new();
     for (i, a) in helper.args.iter().enumerate() {
-        let (ty, name) = if i == 0 && OVERLOADED_HELPERS.contains(&helper.name.as_str()) {
+        let (ty, name) = if is_overloaded_ctx(helper, i) {
             ("void", Some("ctx"))
         } else {
             (a.ty.as_str(), a.name.as_deref())
@@ -227,7 +231,7 @@ fn declaration_parts<'a>(helper: &'a Helper, style: HeaderStyle) -> Result<Decl<
         if i > 0 {
             args.push_str(", ");
         }
-        args.push_str(map_type(helper, ty)?);
+        args.push_str(map_type(ty));
         if let Some(n) = name {
             args.push(' ');
             args.push_str(&a.star);
@@ -240,7 +244,7 @@ fn declaration_parts<'a>(helper: &'a Helper, style: HeaderStyle) -> Result<Decl<
     };
     Ok(Decl {
         attrs,
-        ret: map_type(helper, &helper.ret_type)?,
+        ret: map_type(&helper.ret_type),
         star: &helper.ret_star,
         args,
     })
@@ -374,23 +378,18 @@ pub(crate) fn render(
 /// of first use.
 fn unlisted_structs<'a>(model: &'a Model, listed: &[&str]) -> Vec<&'a str> {
     let mut extra: Vec<&str> = Vec::new();
-    let mapped = |ty: &'a str| -> &'a str {
-        MAPPED_TYPES
-            .iter()
-            .find(|(from, _)| *from == ty)
-            .map_or(ty, |(_, to)| *to)
-    };
     for h in &model.helpers {
-        let types =
-            std::iter::once(h.ret_type.as_str()).chain(h.args.iter().map(|a| a.ty.as_str()));
+        let printed_args = h
+            .args
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !is_overloaded_ctx(h, i))
+            .map(|(_, a)| a.ty.as_str());
+        let types = std::iter::once(h.ret_type.as_str()).chain(printed_args);
         for ty in types {
-            let ty = mapped(ty);
+            let ty = map_type(ty);
             let ty = ty.strip_prefix("const ").unwrap_or(ty);
-            if ty.starts_with("struct ")
-                && KNOWN_TYPES.contains(&ty)
-                && !listed.contains(&ty)
-                && !extra.contains(&ty)
-            {
+            if ty.starts_with("struct ") && !listed.contains(&ty) && !extra.contains(&ty) {
                 extra.push(ty);
             }
         }
@@ -484,24 +483,18 @@ mod tests {
     }
 
     #[test]
-    fn unknown_type_is_an_error() {
+    fn unknown_type_is_kept_and_its_struct_declared() {
         let m = Model {
             helpers: vec![helper(
                 "bpf_y",
                 1,
-                "struct nope",
-                vec![arg("void", "", None)],
+                "int",
+                vec![arg("struct nope", "*", Some("regs"))],
             )],
             ..Model::default()
         };
-        let e = helpers_header(&m, &HeaderOptions::default()).unwrap_err();
-        assert_eq!(
-            e,
-            EmitError::UnknownType {
-                helper: "bpf_y".into(),
-                line: 7,
-                ty: "struct nope".into()
-            }
-        );
+        let out = helpers_header(&m, &HeaderOptions::default()).unwrap();
+        assert!(out.contains("struct nope;\n"), "{out}");
+        assert!(out.contains("(struct nope *regs)"), "{out}");
     }
 }
