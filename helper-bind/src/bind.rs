@@ -181,7 +181,7 @@ fn read_input(input: &Path) -> Result<InputBytes, Error> {
         // the input through any handle (outputs go to a new temporary file). As with any
         // mapped file, another process truncating the input meanwhile would fault; an input
         // object is not expected to change while it is being bound.
-        if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+        if let Ok(map) = unsafe { memmap2::Mmap::map(&file) } {
             return Ok(InputBytes::Mapped(map));
         }
     }

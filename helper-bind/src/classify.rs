@@ -5,7 +5,7 @@
 //! defined symbol → bpf-to-bpf call; undefined and listed in the BTF `.ksyms` DATASEC → kfunc;
 //! any other undefined symbol → extern, which a platform table may know as a helper.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use crate::btf::Btf;
 use crate::elf::{ElfView, R_BPF_64_32};
@@ -88,6 +88,7 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
     for sec in view.sections.iter().filter(|s| s.is_code()) {
         let code = view.section_data(sec.index);
         let calls = call_relocations(view, sec.index)?;
+        let mut next = 0;
         let n = code.len() / INSN_SIZE;
         let mut i = 0;
         while i < n {
@@ -99,7 +100,12 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
             }
             if opcode == OP_CALL {
                 let raw = Insn::decode(view.endian, &code[i * INSN_SIZE..]);
-                let reloc = calls.get(&((i * INSN_SIZE) as u64)).copied();
+                // Both lists ascend: advance to this instruction's relocation, if any.
+                let offset = (i * INSN_SIZE) as u64;
+                while next < calls.len() && calls[next].0 < offset {
+                    next += 1;
+                }
+                let reloc = calls.get(next).filter(|c| c.0 == offset).map(|c| c.1);
                 let target = match reloc {
                     Some(r) => relocated_target(view, &ksyms, r),
                     None if raw.src == CALL_HELPER => CallTarget::Numeric { id: raw.imm as u32 },
@@ -149,10 +155,7 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
     let mut sites = Vec::new();
     for sec in view.sections.iter().filter(|s| s.is_code()) {
         let code = view.section_data(sec.index);
-        let mut calls: Vec<(u64, RelocRef)> =
-            call_relocations(view, sec.index)?.into_iter().collect();
-        calls.sort_unstable_by_key(|&(offset, _)| offset);
-        for (offset, r) in calls {
+        for (offset, r) in call_relocations(view, sec.index)? {
             let at = offset as usize;
             sites.push(CallSite {
                 section: sec.index,
@@ -168,10 +171,10 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
 
 /// `R_BPF_64_32` relocations of code section `target`, by byte offset, each checked to sit on
 /// a call instruction.
-fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocRef>, ElfError> {
+fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)>, ElfError> {
     let sec = &view.sections[target];
     let code = view.section_data(target);
-    let mut map = HashMap::new();
+    let mut calls = Vec::new();
     for (table, rel) in view.relocations.iter().enumerate() {
         if rel.target != target {
             continue;
@@ -221,17 +224,23 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<HashMap<u64, RelocR
                     },
                 ));
             }
-            if map.insert(r.offset, RelocRef { table, entry }).is_some() {
-                return Err(ElfError::new(
-                    entry_loc,
-                    ElfErrorKind::DuplicateRelocation {
-                        insn_offset: r.offset,
-                    },
-                ));
-            }
+            calls.push((r.offset, RelocRef { table, entry }));
         }
     }
-    Ok(map)
+    // Sorted, no hashing: objects can have 10^5 calls. A second entry at the same offset is
+    // the duplicate.
+    calls.sort_unstable_by_key(|&(offset, r)| (offset, r.table, r.entry));
+    if let Some(w) = calls.windows(2).find(|w| w[0].0 == w[1].0) {
+        let (offset, dup) = w[1];
+        let rel = &view.relocations[dup.table];
+        return Err(ElfError::new(
+            view.sections[rel.section].location(dup.entry as u64 * rel.entsize),
+            ElfErrorKind::DuplicateRelocation {
+                insn_offset: offset,
+            },
+        ));
+    }
+    Ok(calls)
 }
 
 #[cfg(test)]
