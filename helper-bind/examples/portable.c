@@ -1,10 +1,11 @@
 /* A portable XDP program: helpers are declared by name only (late binding), so the same object
  * can be bound to Linux or to eBPF for Windows helper IDs when it is packaged.
  *
- * Build: clang-19 -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu \
- *          -DBPF_HELPER_LATE_BINDING -include headers/linux/bpf_helper_defs.h -c portable.c
+ * Build: clang-19 -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -Iheaders/linux \
+ *          -DBPF_HELPER_LATE_BINDING -c portable.c
  */
 #include <linux/types.h>
+#include "bpf_helper_defs.h"
 
 #define SEC(name) __attribute__((section(name), used))
 
