@@ -335,3 +335,121 @@ fn missing_and_unreadable_inputs_are_refused_with_the_path() {
         assert!(!out.exists(), "{what}: output created");
     }
 }
+
+/// A one-helper bpf.h (no mapper: IDs by description order) whose prototype line is `proto`.
+fn one_helper(proto: &str) -> String {
+    format!(
+        "/*\n * Start of BPF helper function descriptions:\n *\n * {proto}\n * \tDescription\n * \t\tLookup.\n * \tReturn\n * \t\tValue.\n */\n"
+    )
+}
+
+#[test]
+fn malformed_prototypes_never_become_a_header_that_does_not_compile() {
+    // Found by fuzzing (parse_bpf_h: the BPF_HELPER header round trip): prototypes the kernel's
+    // loose regex splits into a return type holding `(`, `[` or `;`, or a name that is no C
+    // identifier, were written into `--format bpf-helper` output with exit 0, giving a header
+    // neither clang nor helper-bind's table reader accepts. Each must be refused at its line,
+    // or give a header that compiles (both bindings) and reads back as a table; `--format
+    // header` must at least not crash.
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    let good = "void *bpf_map_lookup_elem(struct bpf_map *map, const void *key)";
+    for proto in [
+        good,
+        "voi[ *bpf_map_lookup_elem(struct bpf_map *map, const void *key)",
+        "void *bpf_map_lookup_elem(struct bpf_map *map, const(void *key)",
+        "void *8bpf_map_lookup_elem(struct bpf_map *map, const void *key)",
+        "long bpf_a(int a), bpf_b(int b)",
+        "long bpf_a(int a); int x(int b)",
+    ] {
+        let input = dir.path().join("v.h");
+        let out = dir.path().join("v.out.h");
+        let _ = fs::remove_file(&out);
+        fs::write(&input, one_helper(proto)).unwrap();
+        for format in ["bpf-helper", "header"] {
+            let r = run(&[
+                "--format".as_ref(),
+                format.as_ref(),
+                "--no-docs".as_ref(),
+                "-o".as_ref(),
+                out.as_os_str(),
+                input.as_os_str(),
+            ]);
+            let what = format!("{proto:?} --format {format}");
+            match r.code {
+                Some(0) => {
+                    let text = fs::read_to_string(&out).unwrap();
+                    if format == "bpf-helper" {
+                        if let Err(e) =
+                            bpf_doc_gen::table::Table::parse_bpf_helper_header(&text, "v.out.h")
+                        {
+                            failures.push(format!(
+                                "{what}: exit 0, but the table reader refuses it: {e}"
+                            ));
+                        }
+                    }
+                    // `header` must match the kernel script byte for byte, whatever that
+                    // prints (its regex takes `8bpf_x` as a name too); only our own format is
+                    // held to compiling.
+                    if format == "header" {
+                        continue;
+                    }
+                    for late in [false, true] {
+                        if let Err(e) = compiles(dir.path(), &out, late) {
+                            failures.push(format!(
+                                "{what}: exit 0, but it does not compile (late: {late}): {e}"
+                            ));
+                        }
+                    }
+                }
+                Some(101) | None => failures.push(format!("{what}: crashed: {}", r.stderr)),
+                Some(_) => {
+                    if !r.stderr.contains("v.h:4:") {
+                        failures.push(format!("{what}: refused without `v.h:4:`: {}", r.stderr));
+                    }
+                    if proto == good {
+                        failures.push(format!("{what}: a valid prototype refused: {}", r.stderr));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Compiles `header` with clang-19 for BPF, early- or late-bound.
+fn compiles(dir: &Path, header: &Path, late: bool) -> Result<(), String> {
+    let c = dir.join("use.c");
+    let define = if late {
+        "#define BPF_HELPER_LATE_BINDING\n"
+    } else {
+        ""
+    };
+    fs::write(
+        &c,
+        format!(
+            "#include <linux/types.h>\n{define}#include \"{}\"\n",
+            header.display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("clang-19")
+        .args([
+            "-target",
+            "bpf",
+            "-fsyntax-only",
+            "-I/usr/include/x86_64-linux-gnu",
+        ])
+        .arg(&c)
+        .output()
+        .map_err(|e| format!("clang-19 not runnable ({e}): run scripts/setup-test-env"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string())
+    }
+}
