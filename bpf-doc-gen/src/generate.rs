@@ -173,6 +173,14 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Parse(e) => write!(f, "{e}"),
+            Error::Emit {
+                file,
+                source: EmitError::NotC { helper, line, text },
+            } => write!(
+                f,
+                "{file}:{line}: helper {helper}: `{text}` is not a C type or name; \
+                 fix the prototype in the documentation comment"
+            ),
             Error::Emit { file, source } => write!(f, "{file}: {source}"),
             Error::Write { path, source } => {
                 write!(f, "{}: cannot write: {source}", path.display())

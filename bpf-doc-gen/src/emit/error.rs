@@ -33,6 +33,16 @@ pub enum EmitError {
     },
     /// Writing JSON failed inside `serde_json` (not expected when writing to memory).
     Json(String),
+    /// A prototype part that no C declaration can hold (a type or name with characters outside
+    /// C identifiers): printing it would give a header that does not compile.
+    NotC {
+        /// The helper whose prototype has it.
+        helper: String,
+        /// 1-based line of that prototype in the input.
+        line: usize,
+        /// The offending type or name, as written.
+        text: String,
+    },
 }
 
 impl fmt::Display for EmitError {
@@ -68,6 +78,11 @@ impl fmt::Display for EmitError {
                 reason,
             } => write!(f, "{option} {value:?}: {reason}"),
             EmitError::Json(msg) => write!(f, "writing JSON failed: {msg}"),
+            EmitError::NotC { helper, line, text } => write!(
+                f,
+                "line {line}: helper {helper}: `{text}` is not a C type or name; \
+                 fix the prototype in the documentation comment"
+            ),
         }
     }
 }

@@ -186,7 +186,7 @@ const MAPPED_TYPES: &[(&str, &str)] = &[
 const OVERLOADED_HELPERS: &[&str] = &["bpf_get_socket_cookie", "bpf_sk_assign"];
 
 /// Whether argument `i` of `helper` is printed as `void *ctx` rather than as documented.
-fn is_overloaded_ctx(helper: &Helper, i: usize) -> bool {
+pub(crate) fn is_overloaded_ctx(helper: &Helper, i: usize) -> bool {
     i == 0 && OVERLOADED_HELPERS.contains(&helper.name.as_str())
 }
 
@@ -202,7 +202,7 @@ fn attribute_spelling(attr: &str) -> &str {
 /// the script's `--header` mode have one, e.g. Linux 5.2's `struct pt_reg` typo) has no
 /// kernel-identical header; it is kept as written, and [`unlisted_structs`] declares it when it
 /// is a struct, so that old headers still give a header in the same style.
-fn map_type(ty: &str) -> &str {
+pub(crate) fn map_type(ty: &str) -> &str {
     if KNOWN_TYPES.contains(&ty) {
         return ty;
     }
@@ -220,7 +220,48 @@ struct Decl<'a> {
     args: String,
 }
 
+/// A C identifier: what a helper or parameter name must be.
+fn is_identifier(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A type spelling a C declaration can hold: identifiers separated by single spaces
+/// (`const struct bpf_map`, `unsigned long`), or `...`.
+fn is_c_type(ty: &str) -> bool {
+    ty == "..." || (!ty.is_empty() && ty.split(' ').all(is_identifier))
+}
+
+/// Refuses prototype parts that would make a header that does not compile. Types no script
+/// knows are fine as long as they are spelled like C (see [`map_type`]).
+fn check_is_c(helper: &Helper) -> Result<(), EmitError> {
+    let not_c = |text: &str| EmitError::NotC {
+        helper: helper.name.clone(),
+        line: helper.line,
+        text: text.to_string(),
+    };
+    if !is_identifier(&helper.name) {
+        return Err(not_c(&helper.name));
+    }
+    let stars_ok = |s: &str| s.chars().all(|c| c == '*');
+    if !is_c_type(&helper.ret_type) || !stars_ok(&helper.ret_star) {
+        return Err(not_c(&format!("{} {}", helper.ret_type, helper.ret_star)));
+    }
+    for a in &helper.args {
+        let name_ok = a.name.as_deref().map_or(true, is_identifier);
+        if !is_c_type(&a.ty) || !stars_ok(&a.star) || !name_ok {
+            let name = a.name.as_deref().unwrap_or("");
+            return Err(not_c(&format!("{} {}{name}", a.ty, a.star)));
+        }
+    }
+    Ok(())
+}
+
 fn declaration_parts<'a>(helper: &'a Helper, style: HeaderStyle) -> Result<Decl<'a>, EmitError> {
+    check_is_c(helper)?;
     let mut args = String::new();
     for (i, a) in helper.args.iter().enumerate() {
         let (ty, name) = if is_overloaded_ctx(helper, i) {
@@ -496,5 +537,22 @@ mod tests {
         let out = helpers_header(&m, &HeaderOptions::default()).unwrap();
         assert!(out.contains("struct nope;\n"), "{out}");
         assert!(out.contains("(struct nope *regs)"), "{out}");
+    }
+
+    #[test]
+    fn a_type_that_is_not_c_is_refused() {
+        let m = Model {
+            helpers: vec![helper("bpf_y", 1, "int", vec![arg("voi[", "*", Some("p"))])],
+            ..Model::default()
+        };
+        let e = helpers_header(&m, &HeaderOptions::default()).unwrap_err();
+        assert_eq!(
+            e,
+            EmitError::NotC {
+                helper: "bpf_y".into(),
+                line: 7,
+                text: "voi[ *p".into()
+            }
+        );
     }
 }

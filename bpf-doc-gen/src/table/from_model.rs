@@ -2,30 +2,9 @@
 //! `headers/linux/bpf_helper_defs.h`) spells each prototype.
 
 use super::{Table, TableHelper};
+// The same type spelling as the kernel-style header: one table of mapped types for both.
+use crate::emit::header::{is_overloaded_ctx, map_type};
 use crate::model::{Arg, Helper, Model};
-
-/// Kernel-internal types that `scripts/bpf_doc.py --header` replaces with what a BPF program
-/// sees; every other type is kept as written.
-const MAPPED_TYPES: &[(&str, &str)] = &[
-    ("u8", "__u8"),
-    ("u16", "__u16"),
-    ("u32", "__u32"),
-    ("u64", "__u64"),
-    ("s8", "__s8"),
-    ("s16", "__s16"),
-    ("s32", "__s32"),
-    ("s64", "__s64"),
-    ("size_t", "unsigned long"),
-    ("struct bpf_map", "void"),
-    ("struct sk_buff", "struct __sk_buff"),
-    ("const struct sk_buff", "const struct __sk_buff"),
-    ("struct sk_msg_buff", "struct sk_msg_md"),
-    ("struct xdp_buff", "struct xdp_md"),
-];
-
-/// Helpers whose first argument is declared `void *ctx` because they accept several context
-/// types.
-const OVERLOADED_HELPERS: &[&str] = &["bpf_get_socket_cookie", "bpf_sk_assign"];
 
 impl Table {
     /// The Linux table of a parsed `bpf.h`: every helper general, in ID order, no program
@@ -59,7 +38,7 @@ fn table_helper(helper: &Helper) -> TableHelper {
         .iter()
         .enumerate()
         .map(|(i, arg)| {
-            if i == 0 && OVERLOADED_HELPERS.contains(&helper.name.as_str()) {
+            if is_overloaded_ctx(helper, i) {
                 render_arg(&Arg {
                     ty: "void".to_string(),
                     star: arg.star.clone(),
@@ -85,13 +64,6 @@ fn render_arg(arg: &Arg) -> String {
         Some(name) => format!("{ty} {}{name}", arg.star),
         None => format!("{ty} {}", arg.star),
     }
-}
-
-fn map_type(ty: &str) -> &str {
-    MAPPED_TYPES
-        .iter()
-        .find(|(from, _)| *from == ty)
-        .map_or(ty, |(_, to)| to)
 }
 
 #[cfg(test)]
