@@ -214,6 +214,22 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
                 ));
             }
             let opcode = code[r.offset as usize];
+            let at = r.offset as usize;
+            let src = Insn::decode(view.endian, &code[at..at + INSN_SIZE]).src;
+            if opcode == OP_CALL && src != CALL_PSEUDO {
+                // clang relocates only `call -1` with src_reg 1; a relocated `call N`
+                // contradicts itself (is it the number or the symbol?).
+                return Err(ElfError::new(
+                    sec.location(r.offset),
+                    ElfErrorKind::Malformed {
+                        what: format!(
+                            "R_BPF_64_32 relocation against `{}` sits on a call with src_reg {src} (instruction {}); relocated calls have src_reg 1",
+                            symbol.name(),
+                            r.offset / INSN_SIZE as u64
+                        ),
+                    },
+                ));
+            }
             if opcode != OP_CALL {
                 return Err(ElfError::new(
                     sec.location(r.offset),
@@ -417,11 +433,21 @@ mod tests {
         let s = b.undefined("bpf_ktime_get_ns");
         b.reloc(text, 8, s, R_BPF_64_32);
         let obj = b.build();
+        // Refused already by the view: a code section must hold whole instructions.
+        let e = ElfView::parse(&obj).unwrap_err();
+        assert!(e.to_string().contains("not a multiple of 8"), "{e}");
+    }
+
+    #[test]
+    fn relocated_numeric_call_is_an_error() {
+        // G's finding: a relocation on `call N` (src_reg 0) is contradictory input.
+        let mut b = ObjectBuilder::new(Endian::Big);
+        let text = b.code_section("xdp", &[call(Endian::Big, 0, 5)]);
+        let s = b.undefined("bpf_ktime_get_ns");
+        b.reloc(text, 0, s, R_BPF_64_32);
+        let obj = b.build();
         let e = classify(&ElfView::parse(&obj).unwrap()).unwrap_err();
-        assert!(
-            matches!(e.kind, ElfErrorKind::BadRelocationOffset { .. }),
-            "{e}"
-        );
+        assert!(e.to_string().contains("src_reg 0"), "{e}");
     }
 
     #[test]

@@ -19,6 +19,8 @@ use crate::error::{ElfError, ElfErrorKind, Location};
 pub const EM_BPF: u16 = 247;
 /// `e_machine` 0, which some old BPF objects carry.
 pub const EM_NONE: u16 = 0;
+/// Section with program-defined contents (code, data).
+pub const SHT_PROGBITS: u32 = 1;
 /// Symbol table section type.
 pub const SHT_SYMTAB: u32 = 2;
 /// String table section type.
@@ -147,9 +149,10 @@ impl Section<'_> {
         String::from_utf8_lossy(self.name)
     }
 
-    /// Whether it holds BPF instructions (executable, with file data).
+    /// Whether it holds BPF instructions: executable `SHT_PROGBITS` (a `SHT_NULL` section is
+    /// inactive whatever its flags).
     pub fn is_code(&self) -> bool {
-        self.flags & SHF_EXECINSTR != 0 && self.sh_type != SHT_NOBITS
+        self.flags & SHF_EXECINSTR != 0 && self.sh_type == SHT_PROGBITS
     }
 
     /// File byte range of its data; empty for `SHT_NOBITS`. Checked against the file length.
@@ -538,6 +541,22 @@ impl<'a> ElfView<'a> {
             symbols: Vec::new(),
             relocations: Vec::new(),
         };
+        // Every tool must see the same instructions: a code section is whole instructions.
+        if let Some(s) = view
+            .sections
+            .iter()
+            .find(|s| s.is_code() && s.size % 8 != 0)
+        {
+            return Err(ElfError::new(
+                s.location(0),
+                ElfErrorKind::Malformed {
+                    what: format!(
+                        "code section size {} is not a multiple of 8 (BPF instructions are 8 bytes)",
+                        s.size
+                    ),
+                },
+            ));
+        }
         view.parse_symbols()?;
         view.parse_relocations()?;
         view.check_overlaps()?;
@@ -790,13 +809,20 @@ impl<'a> ElfView<'a> {
                     )
             });
             if target == 0 || bad_target {
+                let what = match self.sections.get(target) {
+                    Some(t) if target != 0 => format!(
+                        "relocation section patches section [{target}] `{}` (type {}), which relocations cannot apply to",
+                        t.name(),
+                        t.sh_type
+                    ),
+                    _ => format!(
+                        "relocation target section index {target} out of range (only {})",
+                        self.sections.len()
+                    ),
+                };
                 return Err(ElfError::new(
                     Location::in_section(index, s.name().into_owned(), s.header_offset + 44),
-                    ElfErrorKind::IndexOutOfRange {
-                        what: "relocation target section index",
-                        index: u64::from(s.info),
-                        limit: self.sections.len() as u64,
-                    },
+                    ElfErrorKind::Malformed { what },
                 ));
             }
             let count = s.size / entsize;
@@ -942,6 +968,15 @@ mod tests {
             ElfErrorKind::IndexOutOfRange { index: 99, .. }
         ));
         assert!(e.to_string().contains(".relxdp"), "{e}");
+    }
+
+    #[test]
+    fn code_section_of_partial_instructions_is_refused() {
+        let mut b = ObjectBuilder::new(Endian::Little);
+        b.section("xdp", 1, 6, vec![0x95, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0]);
+        let e = ElfView::parse(&b.build()).unwrap_err();
+        assert!(e.to_string().contains("not a multiple of 8"), "{e}");
+        assert!(e.to_string().contains("`xdp`"), "{e}");
     }
 
     #[test]
