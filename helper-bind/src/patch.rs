@@ -256,7 +256,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
 }
 
 /// Decodes a ULEB128 list; on error, the byte offset and what is wrong.
-fn decode_addrsig(raw: &[u8]) -> Result<Vec<u64>, (usize, String)> {
+pub(crate) fn decode_addrsig(raw: &[u8]) -> Result<Vec<u64>, (usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < raw.len() {
