@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
 use crate::classify::CallSite;
-use crate::elf::{ElfView, Endian, Symbol, REL_SIZE, R_BPF_64_32, SHT_REL, SYM_SIZE};
+use crate::elf::{
+    ElfView, Endian, Symbol, REL_SIZE, R_BPF_64_32, SHT_LLVM_ADDRSIG, SHT_REL, SYM_SIZE,
+};
 use crate::insn::INSN_SIZE;
 
 use super::calls::{make_relocated_call, NumericCall};
@@ -358,6 +360,34 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
             let mut data = view.section_data(shndx).to_vec();
             data.resize(data.len() + 4 * symbols_added, 0);
             moved.push(Moved { index: shndx, data });
+        }
+        // A stale `.llvm_addrsig` entry (an index past the end of `.symtab`, as in every
+        // cilium/ebpf test object) would now name a new helper symbol: keep it stale, past the
+        // added symbols (binding shifts it back by the symbols it drops).
+        let old_count = view.symbols.len() as u64;
+        for sec in view
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_LLVM_ADDRSIG)
+        {
+            let Ok(entries) = crate::patch::decode_addrsig(view.section_data(sec.index)) else {
+                continue; // malformed: binding reports it; unbind leaves it as it is
+            };
+            if entries.iter().any(|&i| i >= old_count) {
+                let mut data = Vec::with_capacity(sec.size as usize + entries.len());
+                for i in entries {
+                    let shifted = if i >= old_count {
+                        i + symbols_added as u64
+                    } else {
+                        i
+                    };
+                    crate::synth::uleb128(&mut data, shifted);
+                }
+                moved.push(Moved {
+                    index: sec.index,
+                    data,
+                });
+            }
         }
     }
     if let Some(data) = strtab_strings.grown() {
