@@ -811,6 +811,19 @@ fn lenient_inputs_are_accepted_whole_or_refused_cleanly() {
                 &[],
             ));
         }
+        // Found by fuzz-smoke (elf_view): section 0 typed SHT_SYMTAB_SHNDX with an offset near
+        // 2^64 made the overlap check overflow (a panic in debug builds, a wrapped range in
+        // release builds).
+        cases.push(case(
+            format!("{label} null section typed SHT_SYMTAB_SHNDX, offset near 2^64"),
+            obj.with(|o| {
+                let at = o.shoff as usize;
+                o.put_u32(at + shdr::TYPE, 18);
+                o.put_u64(at + shdr::OFFSET, 0xffff_ff04_0008_0008);
+                o.put_u64(at + shdr::SIZE, 0x7c0b_0014_0000_0000);
+            }),
+            &[],
+        ));
         cases.push(case(
             format!("{label} ET_EXEC"),
             obj.with(|o| o.put_u16(ehdr::TYPE, 2)),
