@@ -824,6 +824,21 @@ fn lenient_inputs_are_accepted_whole_or_refused_cleanly() {
             }),
             &[],
         ));
+        // Found by the elf_view fuzz run: section 0 typed SHT_REL has no file data (section 0
+        // never does) but was read as relocation entries (slice out of range).
+        cases.push(case(
+            format!("{label} null section typed SHT_REL with entries"),
+            obj.with(|o| {
+                let at = o.shoff as usize;
+                o.put_u32(at + shdr::TYPE, SHT_REL);
+                o.put_u64(at + shdr::OFFSET, rel.offset);
+                o.put_u64(at + shdr::SIZE, 2 * rel::SIZEOF as u64);
+                o.put_u64(at + shdr::ENTSIZE, rel::SIZEOF as u64);
+                o.put_u32(at + shdr::LINK, symtab.index as u32);
+                o.put_u32(at + shdr::INFO, rel.info);
+            }),
+            &[],
+        ));
         cases.push(case(
             format!("{label} ET_EXEC"),
             obj.with(|o| o.put_u16(ehdr::TYPE, 2)),
