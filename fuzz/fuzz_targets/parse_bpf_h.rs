@@ -47,11 +47,7 @@ fuzz_target!(|data: &[u8]| {
     // execution cheap while the corpus still covers every variant.
     let pick = data.len() % 24;
     let format = FORMATS[pick % 6];
-    let compat = if pick / 6 % 2 == 0 {
-        Compat::Newest
-    } else {
-        Compat::Linux6_1
-    };
+    let compat = [Compat::Newest, Compat::Linux6_1][pick / 6 % 2];
     let no_docs = pick / 12 == 1;
     let _ = render(
         &model,

@@ -31,9 +31,9 @@ fn check(size: usize) {
         // Format without allocating: a fixed buffer on the stack.
         let mut buf = [0u8; 160];
         let mut cursor = std::io::Cursor::new(&mut buf[..]);
-        let _ = write!(
+        let _ = writeln!(
             cursor,
-            "alloc_guard: allocation of {size} bytes exceeds the limit of {limit} for this input\n"
+            "alloc_guard: allocation of {size} bytes exceeds the limit of {limit} for this input"
         );
         let n = cursor.position() as usize;
         let _ = std::io::stderr().write_all(&buf[..n]);
