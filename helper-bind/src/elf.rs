@@ -481,7 +481,10 @@ impl<'a> ElfView<'a> {
                 index: i,
                 name: &[],
                 header_offset: h as u64,
-                sh_type: endian.u32(&b[4..]),
+                // Section 0 is the null section whatever its type field says (the field is
+                // reserved; only its size, link and info carry extended numbering): a type
+                // there must never make it read as a table.
+                sh_type: if i == 0 { 0 } else { endian.u32(&b[4..]) },
                 flags: endian.u64(&b[8..]),
                 offset: endian.u64(&b[24..]),
                 size: endian.u64(&b[32..]),
@@ -749,7 +752,7 @@ impl<'a> ElfView<'a> {
                     || s.name == b".BTF"
             })
             .filter(|s| s.sh_type != SHT_NOBITS && s.size > 0)
-            .map(|s| (s.offset, s.offset + s.size, s.index))
+            .map(|s| (s.offset, s.offset.saturating_add(s.size), s.index))
             .collect();
         let table = self.shentsize.saturating_mul(self.sections.len() as u64);
         ranges.push((self.shoff, self.shoff.saturating_add(table), usize::MAX));

@@ -154,7 +154,27 @@ impl Builder {
                 format!("helper `{}` has an empty return type", helper.name),
             ));
         }
-        if !(helper.args.starts_with('(') && helper.args.ends_with(')')) {
+        // A return type is identifiers and pointer stars (`void *`, `__bpf_fastcall __u32`,
+        // `struct bpf_sock *`): anything else would not survive as a BPF_HELPER argument.
+        let c_type_chars = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ' ' || c == '*';
+        if !helper.return_type.chars().all(c_type_chars)
+            || !helper.return_type.split([' ', '*']).any(is_ident)
+        {
+            return Err(self.error(
+                line,
+                format!(
+                    "expected the return type of `{}` as C identifiers and `*`, like `void *`, found `{}`",
+                    helper.name, helper.return_type
+                ),
+            ));
+        }
+        let inner = helper
+            .args
+            .strip_prefix('(')
+            .and_then(|a| a.strip_suffix(')'));
+        // Parameters never nest parentheses in these tables (function-pointer parameters are
+        // spelled `void *`), so one pair around the whole list is all a line may have.
+        if !inner.is_some_and(|a| !a.contains(['(', ')', ';'])) {
             return Err(self.error(
                 line,
                 format!(
