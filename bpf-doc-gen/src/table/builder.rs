@@ -173,8 +173,13 @@ impl Builder {
             .strip_prefix('(')
             .and_then(|a| a.strip_suffix(')'));
         // Parameters never nest parentheses in these tables (function-pointer parameters are
-        // spelled `void *`), so one pair around the whole list is all a line may have.
-        if !inner.is_some_and(|a| !a.contains(['(', ')', ';'])) {
+        // spelled `void *`), so one pair around the whole list is all a line may have; inside
+        // it only what C parameter declarations use (a quote or a comment opener would change
+        // how the header reads back).
+        let param_chars = |c: char| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '*' | ',' | '.' | '[' | ']')
+        };
+        if !inner.is_some_and(|a| a.chars().all(param_chars)) {
             return Err(self.error(
                 line,
                 format!(
