@@ -54,6 +54,7 @@ fn parameter_lists_with_unbalanced_parentheses() {
         // header reader take the rest of the line as a string.
         "(const\"void *ctx)",
         "(void *a /* b */)",
+        "(v]id *map, const void *key)",
     ] {
         let tsv = format!("{TSV_HEADER}bpf_tail_call\t5\tint64_t\t{params}\tgeneral\t-\n");
         if let Err(why) = refused_or_round_trips(&tsv, true) {

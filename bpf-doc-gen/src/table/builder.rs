@@ -176,9 +176,8 @@ impl Builder {
         // spelled `void *`), so one pair around the whole list is all a line may have; inside
         // it only what C parameter declarations use (a quote or a comment opener would change
         // how the header reads back).
-        let param_chars = |c: char| {
-            c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '*' | ',' | '.' | '[' | ']')
-        };
+        let param_chars =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ' ' | '*' | ',' | '.');
         if !inner.is_some_and(|a| a.chars().all(param_chars)) {
             return Err(self.error(
                 line,
