@@ -43,16 +43,7 @@ fn bind_of_unbind_gives_back_the_original_code() {
                 let mut expected = original.clone();
                 let direct = bind(&mut expected, &names, BindOptions::default()).unwrap();
                 assert_eq!(direct.is_noop(), source != "linux_mixed.c", "{what}");
-                assert_eq!(
-                    code_sections(&bound),
-                    code_sections(&expected),
-                    "{what}: code differs after the round trip"
-                );
-                let mut a = code_relocations(&bound);
-                let mut b = code_relocations(&expected);
-                a.sort();
-                b.sort();
-                assert_eq!(a, b, "{what}: relocations differ after the round trip");
+                assert_same_code(&bound, &expected, &format!("{what} (after the round trip)"));
             }
         }
     }
@@ -266,12 +257,7 @@ fn unbinding_a_bound_object_restores_extern_btf_in_place() {
                 "bpf_ktime_get_ns"
             ]
         );
-        assert_eq!(code_sections(&out.bytes), code_sections(&late));
-        let mut a = code_relocations(&out.bytes);
-        let mut b = code_relocations(&late);
-        a.sort();
-        b.sort();
-        assert_eq!(a, b);
+        assert_same_code(&out.bytes, &late, "unbound bound object vs the late build");
 
         if target == Target::Big {
             continue; // libbpf links only objects of the host's byte order

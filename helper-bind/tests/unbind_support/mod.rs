@@ -153,6 +153,18 @@ pub fn code_sections(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
         .collect()
 }
 
+/// Asserts that two objects have the same code sections and the same code relocations
+/// (compared as sets: the order of entries within a table does not matter).
+#[allow(dead_code)] // not every test binary that includes this module uses it
+pub fn assert_same_code(a: &[u8], b: &[u8], what: &str) {
+    assert_eq!(code_sections(a), code_sections(b), "{what}: code differs");
+    let mut ra = code_relocations(a);
+    let mut rb = code_relocations(b);
+    ra.sort();
+    rb.sort();
+    assert_eq!(ra, rb, "{what}: relocations differ");
+}
+
 /// Every relocation that applies to a code section.
 pub fn code_relocations(bytes: &[u8]) -> Vec<RelocRow> {
     let file = ElfFile64::<Endianness>::parse(bytes).expect("object parses the file");
