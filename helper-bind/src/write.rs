@@ -64,7 +64,8 @@ fn finish(tmp: NamedTempFile, path: &Path, mode_from: Option<&Path>) -> Result<(
     Ok(())
 }
 
-/// Edits closer than this are written as one range (one syscall instead of many tiny ones).
+/// Edits closer than this are written as one run (one vectored write, the unchanged bytes
+/// between them taken from the mapped input) instead of separate kernel copies.
 const COALESCE_GAP: usize = 64 * 1024;
 
 /// Byte ranges of `patched` covering every write, merging neighbours closer than
@@ -85,12 +86,74 @@ fn coalesce(writes: &[Write]) -> Vec<std::ops::Range<usize>> {
     out
 }
 
+/// Edited runs are assembled in a buffer of this size and written a buffer at a time: the
+/// unchanged bytes between edits are copied in memory (fast, cache-hot) rather than handed to
+/// the kernel as thousands of tiny vectors (each one costs the kernel more than the copy).
+const STAGE: usize = 128 * 1024;
+
+/// Writes `run` of the output: `original` with the `writes` inside it applied, which are
+/// sorted by offset and do not overlap, through the reusable `stage` buffer.
+fn write_run(
+    file: &std::fs::File,
+    original: &[u8],
+    run: std::ops::Range<usize>,
+    writes: &[&Write],
+    stage: &mut Vec<u8>,
+) -> std::io::Result<()> {
+    let mut next = 0;
+    let mut pos = run.start;
+    while pos < run.end {
+        let end = (pos + STAGE).min(run.end);
+        stage.clear();
+        stage.extend_from_slice(&original[pos..end]);
+        // Writes that end before this chunk are done; one may straddle into the next chunk.
+        while next < writes.len() && writes[next].offset + writes[next].bytes.len() <= pos {
+            next += 1;
+        }
+        for w in writes[next..].iter().take_while(|w| w.offset < end) {
+            let from = w.offset.max(pos);
+            let to = (w.offset + w.bytes.len()).min(end);
+            stage[from - pos..to - pos].copy_from_slice(&w.bytes[from - w.offset..to - w.offset]);
+        }
+        file.write_all_at(stage, pos as u64)?;
+        pos = end;
+    }
+    Ok(())
+}
+
+/// Copies `range` of `source` to the same offsets of `dest` inside the kernel
+/// (`copy_file_range`: no copy through this process, a reflink where the file system can).
+/// Where the kernel cannot (another file system, an old kernel) or the input got shorter
+/// since it was read, the rest comes from `original`, the bytes that were parsed.
+fn copy_range(
+    source: &std::fs::File,
+    dest: &std::fs::File,
+    original: &[u8],
+    range: std::ops::Range<usize>,
+) -> std::io::Result<()> {
+    let end = range.end as u64;
+    let (mut at_in, mut at_out) = (range.start as u64, range.start as u64);
+    while at_in < end {
+        let want = (end - at_in).min(1 << 30) as usize;
+        match rustix::fs::copy_file_range(source, Some(&mut at_in), dest, Some(&mut at_out), want) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(rustix::io::Errno::INTR) => {}
+            // No space, file too large, I/O error: the same write from memory fails the same
+            // way, with the error reported there.
+            Err(_) => break,
+        }
+    }
+    let rest = at_out as usize..range.end;
+    dest.write_all_at(&original[rest.clone()], rest.start as u64)
+}
+
 /// Writes `input` with `writes` applied to `output` atomically. `original` is the content of
 /// `input` that `writes` were computed from.
 ///
-/// The bulk is copied file to file by the kernel (`copy_file_range` through `std::io::copy`);
-/// only the edited ranges, merged, are written from memory. If the input changed size since
-/// it was read, the whole patched buffer is written instead.
+/// Every output byte is written once: the unchanged stretches are copied file to file by the
+/// kernel, and each run of nearby edits is assembled from `original` (the mapped input) and
+/// `writes` in a small reusable buffer and written from there.
 pub fn write_patched_copy(
     input: &Path,
     original: &[u8],
@@ -98,52 +161,44 @@ pub fn write_patched_copy(
     writes: &[Write],
 ) -> Result<(), Error> {
     let output = &resolve_target(output);
-    let mut tmp = temp_next_to(output)?;
-    let mut source =
-        std::fs::File::open(input).map_err(io_error(input, "cannot reopen the input"))?;
-    let copied = std::io::copy(&mut source, tmp.as_file_mut()).map_err(io_error(
-        output,
-        "cannot copy the input to the temporary output",
-    ))?;
-    let ranges = if copied == original.len() as u64 {
-        coalesce(writes)
-    } else {
-        // The input changed under us: write what we parsed, never a mix.
-        tmp.as_file()
-            .set_len(original.len() as u64)
-            .map_err(io_error(output, "cannot resize the temporary output"))?;
-        std::iter::once(0..original.len()).collect()
-    };
-    let mut sorted: Vec<&Write> = writes.iter().collect();
-    sorted.sort_unstable_by_key(|w| w.offset);
-    for r in ranges {
-        // A range that is exactly one write (the common case for a code section's calls) is
-        // written from that write's bytes without another copy.
-        if let [single] = sorted
-            .iter()
-            .filter(|w| w.offset >= r.start && w.offset < r.end)
-            .take(2)
-            .collect::<Vec<_>>()[..]
-        {
-            if single.offset == r.start && single.bytes.len() == r.len() {
-                tmp.as_file()
-                    .write_all_at(&single.bytes, r.start as u64)
-                    .map_err(io_error(output, "cannot write the temporary output"))?;
-                continue;
+    let tmp = temp_next_to(output)?;
+    let source = std::fs::File::open(input).map_err(io_error(input, "cannot reopen the input"))?;
+    let failed = io_error(output, "cannot write the temporary output");
+    let mut sorted: Vec<&Write> = writes.iter().filter(|w| !w.bytes.is_empty()).collect();
+    sorted.sort_by_key(|w| w.offset);
+    let mut done = 0;
+    let mut next = 0;
+    let mut stage = Vec::with_capacity(STAGE);
+    let result = (|| {
+        for run in coalesce(writes) {
+            copy_range(&source, tmp.as_file(), original, done..run.start)?;
+            let first = next;
+            while next < sorted.len() && sorted[next].offset < run.end {
+                next += 1;
             }
+            let in_run = &sorted[first..next];
+            let disjoint = in_run
+                .windows(2)
+                .all(|p| p[0].offset + p[0].bytes.len() <= p[1].offset);
+            if disjoint {
+                write_run(tmp.as_file(), original, run.clone(), in_run, &mut stage)?;
+            } else {
+                // Overlapping edits: the later one in `writes` wins, as in `patch::apply`.
+                let mut chunk = original[run.clone()].to_vec();
+                for w in writes
+                    .iter()
+                    .filter(|w| w.offset >= run.start && w.offset < run.end)
+                {
+                    let at = w.offset - run.start;
+                    chunk[at..at + w.bytes.len()].copy_from_slice(&w.bytes);
+                }
+                tmp.as_file().write_all_at(&chunk, run.start as u64)?;
+            }
+            done = run.end;
         }
-        let mut chunk = original[r.clone()].to_vec();
-        for w in sorted
-            .iter()
-            .filter(|w| w.offset >= r.start && w.offset < r.end)
-        {
-            let at = w.offset - r.start;
-            chunk[at..at + w.bytes.len()].copy_from_slice(&w.bytes);
-        }
-        tmp.as_file()
-            .write_all_at(&chunk, r.start as u64)
-            .map_err(io_error(output, "cannot write the temporary output"))?;
-    }
+        copy_range(&source, tmp.as_file(), original, done..original.len())
+    })();
+    result.map_err(failed)?;
     finish(tmp, output, Some(input))
 }
 
@@ -242,6 +297,40 @@ mod tests {
         std::fs::write(&input, &data[..10]).unwrap();
         write_patched_copy(&input, &data, &out, &writes).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), expected);
+    }
+
+    #[test]
+    fn patched_copy_matches_applying_the_writes_in_memory() {
+        // Writes straddling the staging buffer's chunk boundaries, runs far apart (kernel copy
+        // between them), writes at the very start and end, and overlapping writes (the later
+        // one wins, as in `patch::apply`).
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.o");
+        let data: Vec<u8> = (0..3_000_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        std::fs::write(&input, &data).unwrap();
+        let w = |offset: usize, len: usize, fill: u8| Write {
+            offset,
+            bytes: vec![fill; len],
+        };
+        let mut writes = vec![w(0, 3, 1), w(data.len() - 5, 5, 2)];
+        for k in 0..200 {
+            writes.push(w(400_000 + k * 1_003, 8, k as u8));
+        }
+        writes.push(w(STAGE - 4, 8, 0xee));
+        writes.push(w(400_000 + 2 * STAGE - 3, 9, 0xdd));
+        writes.push(w(2_000_000, 70_000, 0xcc));
+        let disjoint_cases = writes.clone();
+        let mut overlapping = writes.clone();
+        overlapping.push(w(2_000_100, 16, 0xbb));
+        overlapping.push(w(2_000_096, 4, 0xaa));
+        for case in [disjoint_cases, overlapping] {
+            let out = dir.path().join("out.o");
+            let mut expected = data.clone();
+            crate::patch::apply(&mut expected, &case);
+            write_patched_copy(&input, &data, &out, &case).unwrap();
+            assert!(std::fs::read(&out).unwrap() == expected);
+        }
+        assert!(std::fs::read(&input).unwrap() == data);
     }
 
     #[test]
