@@ -22,7 +22,7 @@ pub struct BoundCall {
     /// The symbol name in the object.
     pub name: Arc<str>,
     /// The helper's table name.
-    pub canonical: String,
+    pub canonical: Arc<str>,
     /// Helper ID now in the instruction.
     pub id: u32,
 }
@@ -125,7 +125,7 @@ pub fn bind_edits(
                 .entry(b.symbol)
                 .or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
                 .clone(),
-            canonical: b.canonical.to_string(),
+            canonical: b.canonical.clone(),
             id: b.id,
         })
         .collect();

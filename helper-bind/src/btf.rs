@@ -43,8 +43,9 @@ impl TypeRecord {
 pub struct Btf<'a> {
     data: &'a [u8],
     endian: Endian,
-    /// Types by id; index 0 is unused (`void`).
-    types: Vec<TypeRecord>,
+    /// Byte offset of each type record by id; index 0 is unused (`void`). Only offsets are
+    /// kept (a large object has 10^5 types; records are decoded when read).
+    types: Vec<u32>,
     strings: std::ops::Range<usize>,
 }
 
@@ -55,6 +56,16 @@ pub struct BtfEdit {
     pub offset: usize,
     /// New value, in the object's byte order when written.
     pub value: u32,
+}
+
+/// The record at byte `at` of `data` (the caller checked that 12 bytes are there).
+fn record(data: &[u8], endian: Endian, at: usize) -> TypeRecord {
+    TypeRecord {
+        offset: at,
+        name_off: endian.u32(&data[at..]),
+        info: endian.u32(&data[at + 4..]),
+        size_or_type: endian.u32(&data[at + 8..]),
+    }
 }
 
 /// Size of the trailing data after a type record, or `None` for an unknown kind.
@@ -99,23 +110,19 @@ impl<'a> Btf<'a> {
         }
         let type_range = range(type_off, type_len, "type section")?;
         let strings = range(str_off, str_len, "string section")?;
-        let mut types = vec![TypeRecord {
-            offset: 0,
-            name_off: 0,
-            info: 0,
-            size_or_type: 0,
-        }];
+        if u32::try_from(type_range.end).is_err() {
+            return Err(format!(
+                "type section ends at {:#x}, beyond the 4 GiB BTF can address",
+                type_range.end
+            ));
+        }
+        let mut types = vec![0u32];
         let mut at = type_range.start;
         while at < type_range.end {
             if at + 12 > type_range.end {
                 return Err(format!("type record at offset {at:#x} is truncated"));
             }
-            let t = TypeRecord {
-                offset: at,
-                name_off: endian.u32(&data[at..]),
-                info: endian.u32(&data[at + 4..]),
-                size_or_type: endian.u32(&data[at + 8..]),
-            };
+            let t = record(data, endian, at);
             let extra = trailing_size(t.kind(), t.vlen()).ok_or_else(|| {
                 format!(
                     "type id {} at offset {at:#x} has unknown kind {}",
@@ -131,7 +138,7 @@ impl<'a> Btf<'a> {
                     t.offset
                 ));
             }
-            types.push(t);
+            types.push(t.offset as u32);
         }
         Ok(Btf {
             data,
@@ -139,6 +146,19 @@ impl<'a> Btf<'a> {
             types,
             strings,
         })
+    }
+
+    /// The type records in id order (without `void`).
+    fn records(&self) -> impl Iterator<Item = TypeRecord> + '_ {
+        self.types[1..]
+            .iter()
+            .map(|&at| record(self.data, self.endian, at as usize))
+    }
+
+    /// Type `id`, if it exists (`void`, id 0, does not).
+    fn type_by_id(&self, id: u32) -> Option<TypeRecord> {
+        let at = *self.types.get(id as usize).filter(|_| id != 0)?;
+        Some(record(self.data, self.endian, at as usize))
     }
 
     /// The string at `off` of the string section (without NUL), if valid.
@@ -153,13 +173,13 @@ impl<'a> Btf<'a> {
     /// symbols the object imports.
     pub fn ksyms(&self) -> HashSet<&'a [u8]> {
         let mut out = HashSet::new();
-        for t in &self.types {
+        for t in self.records() {
             if t.kind() != KIND_DATASEC || self.string(t.name_off) != Some(b".ksyms") {
                 continue;
             }
             for k in 0..t.vlen() {
                 let var_type = self.endian.u32(&self.data[t.offset + 12 + k * 12..]);
-                if let Some(v) = self.types.get(var_type as usize) {
+                if let Some(v) = self.type_by_id(var_type) {
                     if let Some(name) = self.string(v.name_off) {
                         out.insert(name);
                     }
@@ -175,7 +195,7 @@ impl<'a> Btf<'a> {
     pub fn fix_extern_funcs(&self, names: &HashSet<&[u8]>) -> (Vec<BtfEdit>, usize) {
         let mut edits = Vec::new();
         let mut funcs = 0;
-        for t in &self.types {
+        for t in self.records() {
             if t.kind() != KIND_FUNC || t.vlen() as u32 != LINKAGE_EXTERN {
                 continue;
             }
@@ -188,7 +208,7 @@ impl<'a> Btf<'a> {
                 offset: t.offset + 4,
                 value: (t.info & !0xffff) | LINKAGE_STATIC,
             });
-            let Some(proto) = self.types.get(t.size_or_type as usize) else {
+            let Some(proto) = self.type_by_id(t.size_or_type) else {
                 continue;
             };
             if proto.kind() != KIND_FUNC_PROTO {

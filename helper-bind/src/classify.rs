@@ -6,6 +6,7 @@
 //! any other undefined symbol → extern, which a platform table may know as a helper.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use crate::btf::Btf;
 use crate::elf::{ElfView, R_BPF_64_32};
@@ -38,16 +39,16 @@ pub enum CallTarget {
     Kfunc {
         /// Symbol index.
         symbol: usize,
-        /// Symbol name.
-        name: String,
+        /// Symbol name (shared by every call of the symbol).
+        name: Arc<str>,
     },
     /// An undefined symbol that is not a kfunc: a helper declared by name, or something a
     /// later link must resolve.
     Extern {
         /// Symbol index.
         symbol: usize,
-        /// Symbol name.
-        name: String,
+        /// Symbol name (shared by every call of the symbol).
+        name: Arc<str>,
     },
     /// Anything else (for example src_reg 2, a kfunc call by BTF id).
     Other,
@@ -84,6 +85,7 @@ pub fn ksym_names(view: &ElfView) -> Result<HashSet<Vec<u8>>, ElfError> {
 /// section, not on a call, or doubled, and on unreadable BTF.
 pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
     let ksyms = ksym_names(view)?;
+    let mut targets = TargetCache::new(view, &ksyms);
     let mut sites = Vec::new();
     for sec in view.sections.iter().filter(|s| s.is_code()) {
         let code = view.section_data(sec.index);
@@ -107,7 +109,7 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
                 }
                 let reloc = calls.get(next).filter(|c| c.0 == offset).map(|c| c.1);
                 let target = match reloc {
-                    Some(r) => relocated_target(view, &ksyms, r),
+                    Some(r) => targets.target(view, r),
                     None if raw.src == CALL_HELPER => CallTarget::Numeric { id: raw.imm as u32 },
                     None if raw.src == CALL_PSEUDO => CallTarget::Local { symbol: None },
                     None => CallTarget::Other,
@@ -126,24 +128,44 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
     Ok(sites)
 }
 
-/// What a relocated call calls: its symbol decides.
-fn relocated_target(view: &ElfView, ksyms: &HashSet<Vec<u8>>, r: RelocRef) -> CallTarget {
-    let symbol = view.relocations[r.table].entries[r.entry].symbol as usize;
-    let sym = &view.symbols[symbol];
-    if !sym.is_undefined() {
-        CallTarget::Local {
-            symbol: Some(symbol),
+/// What a relocated call calls: its symbol decides. Decided once per symbol: an object may
+/// call the same few helpers 10^5 times.
+struct TargetCache<'k> {
+    ksyms: &'k HashSet<Vec<u8>>,
+    by_symbol: Vec<Option<CallTarget>>,
+}
+
+impl<'k> TargetCache<'k> {
+    fn new(view: &ElfView, ksyms: &'k HashSet<Vec<u8>>) -> Self {
+        TargetCache {
+            ksyms,
+            by_symbol: vec![None; view.symbols.len()],
         }
-    } else if ksyms.contains(sym.name) {
-        CallTarget::Kfunc {
-            symbol,
-            name: sym.name().into_owned(),
+    }
+
+    fn target(&mut self, view: &ElfView, r: RelocRef) -> CallTarget {
+        let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
+        if let Some(Some(known)) = self.by_symbol.get(symbol) {
+            return known.clone();
         }
-    } else {
-        CallTarget::Extern {
-            symbol,
-            name: sym.name().into_owned(),
-        }
+        let sym = &view.symbols[symbol];
+        let target = if !sym.is_undefined() {
+            CallTarget::Local {
+                symbol: Some(symbol),
+            }
+        } else if self.ksyms.contains(sym.name) {
+            CallTarget::Kfunc {
+                symbol,
+                name: Arc::from(sym.name().as_ref()),
+            }
+        } else {
+            CallTarget::Extern {
+                symbol,
+                name: Arc::from(sym.name().as_ref()),
+            }
+        };
+        self.by_symbol[symbol] = Some(target.clone());
+        target
     }
 }
 
@@ -152,17 +174,25 @@ fn relocated_target(view: &ElfView, ksyms: &HashSet<Vec<u8>>, r: RelocRef) -> Ca
 /// every instruction. The same checks as [`classify`] apply to each relocation.
 pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
     let ksyms = ksym_names(view)?;
-    let mut sites = Vec::new();
-    for sec in view.sections.iter().filter(|s| s.is_code()) {
+    let mut targets = TargetCache::new(view, &ksyms);
+    let per_section = view
+        .sections
+        .iter()
+        .filter(|s| s.is_code())
+        .map(|s| Ok((s, call_relocations(view, s.index)?)))
+        .collect::<Result<Vec<_>, ElfError>>()?;
+    // Sized once: growing a vector of 10^5 sites would copy it again and again.
+    let mut sites = Vec::with_capacity(per_section.iter().map(|(_, c)| c.len()).sum());
+    for (sec, calls) in per_section {
         let code = view.section_data(sec.index);
-        for (offset, r) in call_relocations(view, sec.index)? {
+        for (offset, r) in calls {
             let at = offset as usize;
             sites.push(CallSite {
                 section: sec.index,
                 insn: at / INSN_SIZE,
                 raw: Insn::decode(view.endian, &code[at..at + INSN_SIZE]),
                 reloc: Some(r),
-                target: relocated_target(view, &ksyms, r),
+                target: targets.target(view, r),
             });
         }
     }
@@ -180,11 +210,12 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
             continue;
         }
         let rel_sec = &view.sections[rel.section];
-        for (entry, r) in rel.entries.iter().enumerate() {
+        for (entry, r) in rel.entries().enumerate() {
             if r.kind != R_BPF_64_32 {
                 continue;
             }
-            let entry_loc = rel_sec.location(entry as u64 * rel.entsize);
+            // Built only for an error: a location owns the section's name.
+            let entry_loc = || rel_sec.location(entry as u64 * rel.entsize);
             let symbol = match view.symbols.get(r.symbol as usize) {
                 Some(s) if s.index != 0 => Some(s),
                 _ => None,
@@ -192,7 +223,7 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
             let Some(symbol) = symbol else {
                 // A call must name its target; symbol 0 (the null symbol) names nothing.
                 return Err(ElfError::new(
-                    entry_loc,
+                    entry_loc(),
                     ElfErrorKind::IndexOutOfRange {
                         what: "call relocation symbol index",
                         index: u64::from(r.symbol),
@@ -206,7 +237,7 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
                 .is_some_and(|end| end <= code.len() as u64);
             if r.offset % INSN_SIZE as u64 != 0 || !fits {
                 return Err(ElfError::new(
-                    entry_loc,
+                    entry_loc(),
                     ElfErrorKind::BadRelocationOffset {
                         insn_offset: r.offset,
                         section_size: sec.size,

@@ -243,8 +243,12 @@ pub struct Reloc {
 }
 
 /// A relocation section (`SHT_REL` or `SHT_RELA`) and its entries.
+///
+/// Entries are decoded when asked for, not stored: most relocation entries of a `-g` object
+/// patch debug information and `.BTF.ext` (a third of a large object), which binding only
+/// scans. [`ElfView::parse`] has checked every entry's symbol index already.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RelocSection {
+pub struct RelocSection<'a> {
     /// Index of the relocation section itself.
     pub section: usize,
     /// Index of the section its entries patch (`sh_info`).
@@ -253,8 +257,52 @@ pub struct RelocSection {
     pub is_rela: bool,
     /// Entry size (`sh_entsize`, checked to be at least the ELF64 structure size).
     pub entsize: u64,
-    /// Entries in file order.
-    pub entries: Vec<Reloc>,
+    /// The section's data: whole entries only.
+    raw: &'a [u8],
+    endian: Endian,
+}
+
+impl<'a> RelocSection<'a> {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.raw.len() / self.entsize as usize
+    }
+
+    /// Whether it has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.raw.is_empty()
+    }
+
+    /// Entry `i`. Panics when `i >= len()`.
+    pub fn entry(&self, i: usize) -> Reloc {
+        let at = i * self.entsize as usize;
+        decode_reloc(self.endian, &self.raw[at..at + REL_SIZE as usize])
+    }
+
+    /// Every entry, in file order.
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = Reloc> + 'a {
+        let endian = self.endian;
+        self.raw
+            .chunks_exact(self.entsize as usize)
+            .map(move |b| decode_reloc(endian, b))
+    }
+
+    /// Symbol index of every entry, in file order (the one field most scans need).
+    pub fn symbols(&self) -> impl ExactSizeIterator<Item = u32> + 'a {
+        let endian = self.endian;
+        self.raw
+            .chunks_exact(self.entsize as usize)
+            .map(move |b| (endian.u64(&b[8..]) >> 32) as u32)
+    }
+}
+
+fn decode_reloc(endian: Endian, b: &[u8]) -> Reloc {
+    let info = endian.u64(&b[8..]);
+    Reloc {
+        offset: endian.u64(b),
+        symbol: (info >> 32) as u32,
+        kind: info as u32,
+    }
 }
 
 /// A validated read-only view of a BPF ELF64 object.
@@ -280,7 +328,7 @@ pub struct ElfView<'a> {
     /// Symbols of the symbol table, indexed by symbol index (empty without a symbol table).
     pub symbols: Vec<Symbol<'a>>,
     /// Every relocation section, in section order.
-    pub relocations: Vec<RelocSection>,
+    pub relocations: Vec<RelocSection<'a>>,
 }
 
 fn out_of_file(loc: Location, what: &'static str, start: u64, size: u64, len: usize) -> ElfError {
@@ -590,7 +638,7 @@ impl<'a> ElfView<'a> {
     }
 
     /// Relocation sections whose entries patch section `target`.
-    pub fn relocations_for(&self, target: usize) -> impl Iterator<Item = &RelocSection> {
+    pub fn relocations_for(&self, target: usize) -> impl Iterator<Item = &RelocSection<'a>> {
         self.relocations.iter().filter(move |r| r.target == target)
     }
 
@@ -828,46 +876,42 @@ impl<'a> ElfView<'a> {
                     ElfErrorKind::Malformed { what },
                 ));
             }
-            let count = s.size / entsize;
+            if s.size > 0 && s.link as usize != self.symtab.unwrap_or(usize::MAX) {
+                return Err(ElfError::new(
+                    Location::in_section(index, s.name().into_owned(), s.header_offset + 40),
+                    ElfErrorKind::Malformed {
+                        what: format!(
+                            "relocation section links to section {} which is not the symbol table",
+                            s.link
+                        ),
+                    },
+                ));
+            }
             let data = self.section_data(index);
-            let mut entries = Vec::with_capacity(count as usize);
-            for i in 0..count as usize {
-                let b = &data[i * entsize as usize..];
-                let info = endian.u64(&b[8..]);
-                let symbol = (info >> 32) as u32;
-                if s.link as usize != self.symtab.unwrap_or(usize::MAX) {
-                    return Err(ElfError::new(
-                        Location::in_section(index, s.name().into_owned(), s.header_offset + 40),
-                        ElfErrorKind::Malformed {
-                            what: format!(
-                                "relocation section links to section {} which is not the symbol table",
-                                s.link
-                            ),
-                        },
-                    ));
-                }
-                if symbol as usize >= self.symbols.len().max(1) {
-                    return Err(ElfError::new(
-                        s.location(i as u64 * entsize + 8),
-                        ElfErrorKind::IndexOutOfRange {
-                            what: "relocation symbol index",
-                            index: u64::from(symbol),
-                            limit: self.symbols.len() as u64,
-                        },
-                    ));
-                }
-                entries.push(Reloc {
-                    offset: endian.u64(b),
-                    symbol,
-                    kind: info as u32,
-                });
+            let limit = self.symbols.len().max(1);
+            let step = entsize as usize;
+            // One tight pass over r_info; nothing is stored (see `RelocSection`).
+            if let Some(i) = data
+                .chunks_exact(step)
+                .position(|b| (endian.u64(&b[8..]) >> 32) as usize >= limit)
+            {
+                let symbol = endian.u64(&data[i * step + 8..]) >> 32;
+                return Err(ElfError::new(
+                    s.location(i as u64 * entsize + 8),
+                    ElfErrorKind::IndexOutOfRange {
+                        what: "relocation symbol index",
+                        index: symbol,
+                        limit: self.symbols.len() as u64,
+                    },
+                ));
             }
             self.relocations.push(RelocSection {
                 section: index,
                 target,
                 is_rela,
                 entsize,
-                entries,
+                raw: data,
+                endian,
             });
         }
         Ok(())
@@ -914,7 +958,7 @@ mod tests {
             let v = ElfView::parse(&obj).unwrap();
             assert_eq!(v.endian, endian);
             assert_eq!(v.relocations.len(), 1);
-            assert_eq!(v.relocations[0].entries[0].symbol as usize, sym);
+            assert_eq!(v.relocations[0].entry(0).symbol as usize, sym);
             assert_eq!(v.symbols[sym].name, b"bpf_ktime_get_ns");
             assert!(v.symbols[sym].is_undefined());
             assert_eq!(v.section_by_name("xdp").unwrap().index, text);
@@ -947,7 +991,7 @@ mod tests {
         let obj = b.build();
         let v = ElfView::parse(&obj).unwrap();
         assert_eq!(v.relocations[0].entsize, 24);
-        assert_eq!(v.relocations[0].entries[1].offset, 8);
+        assert_eq!(v.relocations[0].entry(1).offset, 8);
         let mut b2 = ObjectBuilder::new(Endian::Little);
         let t = b2.code_section("xdp", &[[0x95, 0, 0, 0, 0, 0, 0, 0]]);
         let s = b2.undefined("a");

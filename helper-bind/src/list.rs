@@ -50,8 +50,8 @@ pub fn for_each_row(
                 symbol.map(|s| local_name(&view, s, site.raw.imm)),
                 None,
             ),
-            CallTarget::Kfunc { name, .. } => ("kfunc", Some(name.clone()), None),
-            CallTarget::Extern { name, .. } => ("extern", Some(name.clone()), None),
+            CallTarget::Kfunc { name, .. } => ("kfunc", Some(name.to_string()), None),
+            CallTarget::Extern { name, .. } => ("extern", Some(name.to_string()), None),
             CallTarget::Other => ("other", None, Some(site.raw.imm as u32)),
         };
         let platforms = tables
@@ -146,7 +146,7 @@ pub fn row_json(r: &ListRow) -> serde_json::Value {
     let mut platforms = Map::new();
     for (p, o) in &r.platforms {
         let (id, helper) = match o {
-            Outcome::Bind { id, canonical } => (Some(*id), Some(canonical.clone())),
+            Outcome::Bind { id, canonical } => (Some(*id), Some(canonical.to_string())),
             Outcome::Numeric { id, name } => (Some(*id), name.clone()),
             _ => (None, None),
         };

@@ -52,8 +52,9 @@ pub enum Outcome {
     Bind {
         /// Helper ID.
         id: u32,
-        /// The helper's table name (differs from the symbol for aliases and printk arities).
-        canonical: String,
+        /// The helper's table name (differs from the symbol for aliases and printk arities);
+        /// shared by every call it binds.
+        canonical: Arc<str>,
     },
     /// Already numeric; `name` is the helper it calls there, if the platform knows the ID.
     Numeric {
@@ -132,7 +133,7 @@ pub struct Resolver<'a, 'v> {
     /// Outcome per section and called name for resolutions that do not depend on the call
     /// site (everything but printk arity and subprogram callers). Keyed by name, not symbol
     /// index: callers such as `check` build sites for names without symbols.
-    cache: HashMap<usize, HashMap<String, Outcome>>,
+    cache: HashMap<usize, HashMap<Arc<str>, Outcome>>,
 }
 
 impl<'a, 'v> Resolver<'a, 'v> {
@@ -158,8 +159,8 @@ impl<'a, 'v> Resolver<'a, 'v> {
     /// What happens to `site` on the platform of `table`.
     pub fn resolve(&mut self, site: &CallSite, table: &dyn HelperTable) -> Outcome {
         let view = self.view;
-        let section = view.section_name(site.section);
         let CallTarget::Extern { name, .. } = &site.target else {
+            let section = view.section_name(site.section);
             return match &site.target {
                 CallTarget::Numeric { id } => Outcome::Numeric {
                     id: *id,
@@ -170,24 +171,21 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 _ => Outcome::Other,
             };
         };
-        if let Some(known) = self
-            .cache
-            .get(&site.section)
-            .and_then(|c| c.get(name.as_str()))
-        {
+        if let Some(known) = self.cache.get(&site.section).and_then(|c| c.get(&**name)) {
             return relocate(known, site.insn);
         }
+        let section = view.section_name(site.section);
         let outcome = match table.resolve(name, &section) {
             Resolution::Helper { id, canonical } => Outcome::Bind {
                 id,
-                canonical: canonical.to_string(),
+                canonical: canonical.into(),
             },
             Resolution::WrongProgramType { .. } if section == SUBPROGRAM_SECTION => {
                 return self.through_callers(site, name, table);
             }
             Resolution::WrongProgramType { needs } => {
                 Outcome::Problem(BindProblem::WrongProgramType {
-                    name: name.clone(),
+                    name: name.to_string(),
                     section: section.into_owned(),
                     insn: site.insn,
                     needs,
@@ -202,7 +200,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
             Resolution::Unknown => match variadic_printk(name, &section, table) {
                 Some(bind) => bind,
                 None => Outcome::Problem(BindProblem::Unresolved {
-                    name: name.clone(),
+                    name: name.to_string(),
                     section: section.into_owned(),
                     insn: site.insn,
                     suggestion: self.suggestion(name, table),
@@ -255,7 +253,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
         match ids.first() {
             Some((id, canonical)) if agreed => Outcome::Bind {
                 id: *id,
-                canonical: canonical.clone(),
+                canonical: canonical.as_str().into(),
             },
             _ => Outcome::Problem(BindProblem::Subprogram {
                 name: name.to_string(),
@@ -294,7 +292,7 @@ fn variadic_printk(name: &str, section: &str, table: &dyn HelperTable) -> Option
     match table.resolve("bpf_trace_printk", section) {
         Resolution::Helper { id, canonical } => Some(Outcome::Bind {
             id,
-            canonical: canonical.to_string(),
+            canonical: canonical.into(),
         }),
         _ => None,
     }
@@ -339,7 +337,7 @@ fn by_arity(
                 id,
                 canonical: table
                     .name_of_id(id, section)
-                    .map_or_else(|| format!("{name}{n}"), str::to_string),
+                    .map_or_else(|| format!("{name}{n}").into(), Arc::from),
             },
             None => problem(format!(
                 "{n} arguments, but this platform has printk helpers only for {}",
@@ -358,10 +356,16 @@ fn by_arity(
 /// Damerau-Levenshtein (transpositions count once) over the names; accepted when the distance
 /// is at most a third of the name's length (at least 1): catches `bpf_map_lookup_elm` and
 /// `bpf_ktime_get_sn` without suggesting something unrelated for `my_function`.
+///
+/// The distance is at least the difference in length, so only names of nearly the same length
+/// are compared at all: an object full of long unknown names (or a hostile one) costs a length
+/// comparison per known name, not a quadratic distance computation.
 pub fn suggest(name: &str, names: &[&str]) -> Option<String> {
-    let limit = (name.chars().count() / 3).max(1);
+    let len = name.chars().count();
+    let limit = (len / 3).max(1);
     names
         .iter()
+        .filter(|n| n.chars().count().abs_diff(len) <= limit)
         .map(|n| (strsim::damerau_levenshtein(name, n), *n))
         .filter(|&(d, _)| d <= limit)
         .min()
@@ -378,8 +382,7 @@ pub fn plan(
 ) -> Result<Plan, BindError> {
     let mut resolver = Resolver::new(view, sites);
     let mut out = Plan::default();
-    // One shared string per helper name, not one per call (objects may have 10^5 calls).
-    let mut canonical_names: HashMap<String, Arc<str>> = HashMap::new();
+    out.bindings.reserve(sites.len());
     let mut problems = Vec::new();
     for site in sites {
         // Extern targets always come with their relocation.
@@ -387,24 +390,15 @@ pub fn plan(
             continue;
         };
         match resolver.resolve(site, table) {
-            Outcome::Bind { id, canonical } => {
-                let canonical = match canonical_names.get(&canonical) {
-                    Some(shared) => shared.clone(),
-                    None => {
-                        let shared: Arc<str> = Arc::from(canonical.as_str());
-                        canonical_names.insert(canonical, shared.clone());
-                        shared
-                    }
-                };
-                out.bindings.push(Binding {
-                    section: site.section,
-                    insn: site.insn,
-                    reloc,
-                    symbol: *symbol,
-                    id,
-                    canonical,
-                })
-            }
+            // `canonical` is shared with every other call the resolver's cache answers.
+            Outcome::Bind { id, canonical } => out.bindings.push(Binding {
+                section: site.section,
+                insn: site.insn,
+                reloc,
+                symbol: *symbol,
+                id,
+                canonical,
+            }),
             Outcome::Problem(p @ BindProblem::Unresolved { .. }) if options.allow_unresolved => {
                 out.left_unresolved.push(p)
             }
@@ -422,12 +416,19 @@ pub fn plan(
 /// Symbols of `bindings` that no relocation (nor section group) refers to once the bound
 /// relocations are gone.
 fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
+    // Only the bound symbols are counted: most relocations (debug info, BTF.ext) name the same
+    // few section symbols, and counting those would make every entry wait on the last one's
+    // increment.
+    let mut wanted = vec![false; view.symbols.len()];
+    for b in bindings {
+        wanted[b.symbol] = true;
+    }
     let mut refs = vec![0usize; view.symbols.len()];
     for rel in &view.relocations {
-        for r in &rel.entries {
+        for symbol in rel.symbols() {
             // Symbol 0 may appear without a symbol table; nothing to count then.
-            if let Some(n) = refs.get_mut(r.symbol as usize) {
-                *n += 1;
+            if wanted.get(symbol as usize).copied().unwrap_or(false) {
+                refs[symbol as usize] += 1;
             }
         }
     }
@@ -752,5 +753,42 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!(p.bindings.len(), 1);
         assert!(p.drop_symbols.is_empty());
+    }
+
+    #[test]
+    fn suggestions_only_skip_names_too_far_apart_in_length_to_qualify() {
+        // The length filter is a lower bound of the distance: it must never change the answer.
+        let platform = crate::platform::Platform::builtin(crate::platform::PlatformKind::Linux);
+        let names = platform.names();
+        let brute = |name: &str| {
+            let limit = (name.chars().count() / 3).max(1);
+            names
+                .iter()
+                .map(|n| (strsim::damerau_levenshtein(name, n), *n))
+                .filter(|&(d, _)| d <= limit)
+                .min()
+                .map(|(_, n)| n.to_string())
+        };
+        let long = "bpf_".repeat(500);
+        let probes = [
+            "bpf_map_lookup_elm",
+            "bpf_ktime_get_sn",
+            "bpf_map_lookup",
+            "map_lookup_elem",
+            "bpf_trace_printk_",
+            "bpf_xdp_adjust_head_and_tail",
+            "xyz",
+            "a",
+            "",
+            "bpf_märchen_lookup_elem",
+            long.as_str(),
+        ];
+        for probe in probes {
+            assert_eq!(suggest(probe, &names), brute(probe), "{probe:?}");
+        }
+        assert_eq!(
+            suggest("bpf_map_lookup_elm", &names).as_deref(),
+            Some("bpf_map_lookup_elem")
+        );
     }
 }

@@ -90,13 +90,13 @@ fn dropped_symbols_are_renumbered_in_relocations_addrsig_and_symtab() {
                 .iter()
                 .find(|r| v.section_name(r.target) == "xdp")
                 .unwrap();
-            assert!(text_rel.entries.is_empty());
+            assert!(text_rel.is_empty());
             let data_rel = v
                 .relocations
                 .iter()
                 .find(|r| v.section_name(r.target) == ".data")
                 .unwrap();
-            assert_eq!(data_rel.entries[0].symbol, 2);
+            assert_eq!(data_rel.entry(0).symbol, 2);
             assert_eq!(data_rel.entsize, entsize);
             assert_eq!(
                 addrsig(&v),

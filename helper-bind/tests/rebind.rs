@@ -252,7 +252,7 @@ fn options_let_width_differences_and_missing_helpers_through() {
         .bound
         .bound
         .iter()
-        .map(|b| (b.canonical.clone(), b.id))
+        .map(|b| (b.canonical.to_string(), b.id))
         .collect();
     assert!(ids.contains(&("bpf_xdp_adjust_head".into(), 44)), "{ids:?}");
     assert!(ids.contains(&("bpf_trace_printk".into(), 6)), "{ids:?}");

@@ -60,8 +60,7 @@ fn padded_rel_entries_separate_shstrtab_and_addrsig_are_kept_consistent() {
         let rel_xdp = view.relocations_for(xdp).next().unwrap();
         assert_eq!(rel_xdp.entsize, 24);
         let rows: Vec<(u64, u32, &[u8])> = rel_xdp
-            .entries
-            .iter()
+            .entries()
             .map(|r| (r.offset, r.kind, view.symbols[r.symbol as usize].name))
             .collect();
         assert_eq!(
@@ -80,7 +79,7 @@ fn padded_rel_entries_separate_shstrtab_and_addrsig_are_kept_consistent() {
             (&b".reltc"[..], SHT_REL, 0x40)
         );
         assert_eq!(s.link as usize, view.symtab.unwrap());
-        assert_eq!(rel_tc.entries[0].symbol, rel_xdp.entries[2].symbol);
+        assert_eq!(rel_tc.entry(0).symbol, rel_xdp.entry(2).symbol);
         // Calls are `call -1`, src_reg 1 now.
         for (section, at) in [(xdp, 16), (xdp, 24), (tc, 0)] {
             let code = view.section_data(section);
@@ -156,8 +155,8 @@ fn thousands_of_sections_are_all_extended_and_old_copies_zeroed() {
     let view = ElfView::parse(&out.bytes).unwrap();
     for s in code {
         let rel = view.relocations_for(s).next().unwrap();
-        assert_eq!(rel.entries.len(), 2);
-        assert_eq!(rel.entries[1].offset, 16);
+        assert_eq!(rel.len(), 2);
+        assert_eq!(rel.entry(1).offset, 16);
         let old = &before.sections[rel.section];
         assert!(
             out.bytes[old.file_range()].iter().all(|&b| b == 0),

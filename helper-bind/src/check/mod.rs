@@ -357,7 +357,7 @@ fn check_site(
     let (kind, name, imm, verdict) = match &site.target {
         CallTarget::Extern { name, .. } => (
             CallKind::Extern,
-            Some(name.clone()),
+            Some(name.to_string()),
             None,
             helper_verdict(view, site, name, table, resolver),
         ),
@@ -367,7 +367,7 @@ fn check_site(
                 let as_extern = CallSite {
                     target: CallTarget::Extern {
                         symbol: 0,
-                        name: name.to_string(),
+                        name: name.into(),
                     },
                     ..site.clone()
                 };
@@ -383,7 +383,7 @@ fn check_site(
         },
         CallTarget::Kfunc { name, .. } => (
             CallKind::Kfunc,
-            Some(name.clone()),
+            Some(name.to_string()),
             None,
             Verdict::Kfunc { supported: linux },
         ),
@@ -442,6 +442,7 @@ fn helper_verdict(
     };
     match resolver.resolve(site, table) {
         Outcome::Bind { id, canonical } => {
+            let canonical = canonical.to_string();
             if let Some(choices) = by_arity {
                 let arity = choices.iter().find(|c| c.1 == id).map_or(0, |c| c.0);
                 return Verdict::PrintkArity {

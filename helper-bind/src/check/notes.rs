@@ -145,7 +145,7 @@ pub fn object_notes(
     let kfuncs: Vec<&str> = sites
         .iter()
         .filter_map(|s| match &s.target {
-            CallTarget::Kfunc { name, .. } => Some(name.as_str()),
+            CallTarget::Kfunc { name, .. } => Some(&**name),
             _ => None,
         })
         .collect::<std::collections::BTreeSet<_>>()

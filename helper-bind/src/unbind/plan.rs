@@ -256,7 +256,7 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
         if let Some(rel) = existing {
             let table = view.relocations.iter().find(|r| r.section == rel);
             let raw = view.section_data(rel).chunks_exact(entsize);
-            for (r, bytes) in table.into_iter().flat_map(|t| &t.entries).zip(raw) {
+            for (r, bytes) in table.into_iter().flat_map(|t| t.entries()).zip(raw) {
                 entries.push((r.offset, bytes.to_vec()));
             }
         }
