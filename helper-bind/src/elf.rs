@@ -296,6 +296,42 @@ impl<'a> RelocSection<'a> {
     }
 }
 
+/// The symbol indices of an `.llvm_addrsig` section (ULEB128s, one after another); an entry
+/// that is cut off or longer than 64 bits is an error at its byte offset.
+pub fn addrsig_entries(raw: &[u8]) -> impl Iterator<Item = Result<u64, (usize, String)>> + '_ {
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= raw.len() {
+            return None;
+        }
+        let start = i;
+        let mut value = 0u64;
+        let mut shift = 0;
+        loop {
+            let Some(&b) = raw.get(i) else {
+                i = raw.len();
+                return Some(Err((
+                    start,
+                    "ULEB128 symbol index runs past the end of .llvm_addrsig".into(),
+                )));
+            };
+            i += 1;
+            if shift >= 64 {
+                i = raw.len();
+                return Some(Err((
+                    start,
+                    "ULEB128 symbol index in .llvm_addrsig is too long".into(),
+                )));
+            }
+            value |= u64::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                return Some(Ok(value));
+            }
+        }
+    })
+}
+
 fn decode_reloc(endian: Endian, b: &[u8]) -> Reloc {
     let info = endian.u64(&b[8..]);
     Reloc {
@@ -611,6 +647,7 @@ impl<'a> ElfView<'a> {
         view.parse_symbols()?;
         view.parse_relocations()?;
         view.check_overlaps()?;
+        view.check_addrsig()?;
         Ok(view)
     }
 
@@ -829,6 +866,27 @@ impl<'a> ElfView<'a> {
                     ElfErrorKind::Malformed {
                         what: format!("{} overlaps {}", name(at), name(other)),
                     },
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `.llvm_addrsig` is rewritten whenever symbols are removed or added, so every tool must
+    /// agree up front on whether it can be read (a cut-off entry used to pass `list` and
+    /// `check` and fail only `bind`).
+    fn check_addrsig(&self) -> Result<(), ElfError> {
+        for s in self
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_LLVM_ADDRSIG)
+        {
+            if let Some(Err((at, what))) =
+                addrsig_entries(self.section_data(s.index)).find(Result::is_err)
+            {
+                return Err(ElfError::new(
+                    s.location(at as u64),
+                    ElfErrorKind::Malformed { what },
                 ));
             }
         }

@@ -243,35 +243,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
 
 /// Decodes a ULEB128 list; on error, the byte offset and what is wrong.
 pub(crate) fn decode_addrsig(raw: &[u8]) -> Result<Vec<u64>, (usize, String)> {
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < raw.len() {
-        let start = i;
-        let mut value = 0u64;
-        let mut shift = 0;
-        loop {
-            let Some(&b) = raw.get(i) else {
-                return Err((
-                    start,
-                    "ULEB128 symbol index runs past the end of .llvm_addrsig".into(),
-                ));
-            };
-            i += 1;
-            if shift >= 64 {
-                return Err((
-                    start,
-                    "ULEB128 symbol index in .llvm_addrsig is too long".into(),
-                ));
-            }
-            value |= u64::from(b & 0x7f) << shift;
-            shift += 7;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        out.push(value);
-    }
-    Ok(out)
+    crate::elf::addrsig_entries(raw).collect()
 }
 
 /// Applies `writes` to `buf` (offsets come from a view of the same bytes).
