@@ -718,3 +718,35 @@ fn numeric_program_type_call_in_a_subprogram_is_named_through_its_callers() {
         head.verdict
     );
 }
+
+#[test]
+fn an_early_bound_object_that_cannot_be_unbound_does_not_rebind_cleanly() {
+    // Fuzzing finding 11: `check` called an early-bound object without a symbol table clean,
+    // and `rebind` then failed (unbinding needs `.symtab` for the helper symbols).
+    for e in [Endian::Little, Endian::Big] {
+        let mut b = ObjectBuilder::new(e);
+        b.code_section("xdp", &[call(e, 0, 7), [0x95, 0, 0, 0, 0, 0, 0, 0]]);
+        let mut obj = b.build();
+        let view = helper_bind::elf::ElfView::parse(&obj).unwrap();
+        let h = view.sections[view.symtab.unwrap()].header_offset as usize;
+        obj[h + 4..h + 8].copy_from_slice(&e.u32_bytes(0)); // .symtab becomes SHT_NULL
+        for to in [Linux, Windows] {
+            let report = check(&obj, &builtin(Linux), &builtin(to)).unwrap();
+            assert!(!report.binds_cleanly(), "{e:?} -> {to:?}: {report:?}");
+            assert!(
+                report.notes.iter().any(|n| n.kind == "unbind"
+                    && n.level == NoteLevel::Error
+                    && n.message.contains(".symtab")),
+                "{:?}",
+                report.notes
+            );
+            let rebound = helper_bind::rebind::rebind(
+                &obj,
+                &builtin(Linux),
+                &builtin(to),
+                Default::default(),
+            );
+            assert!(rebound.is_err(), "check and rebind disagree");
+        }
+    }
+}

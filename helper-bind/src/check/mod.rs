@@ -304,7 +304,24 @@ pub fn check(data: &[u8], from: &Platform, to: &Platform) -> Result<CheckReport,
             check_site(&view, site, name, &table, &mut resolver)
         })
         .collect::<Vec<_>>();
-    let notes = notes::object_notes(&view, &sites, &calls, from, to)?;
+    let mut notes = notes::object_notes(&view, &sites, &calls, from, to)?;
+    // Rebinding an early-bound object unbinds it first, which needs a place for the helper
+    // symbols and relocations: an object that cannot be unbound does not rebind, whatever its
+    // calls say (found by fuzzing: an object without .symtab was called clean).
+    let numeric = sites
+        .iter()
+        .any(|s| matches!(s.target, CallTarget::Numeric { .. }));
+    if numeric {
+        let options = crate::unbind::UnbindOptions { add_btf: false };
+        if let Err(e) = crate::unbind::unbind(data, from, &options) {
+            notes.push(notes::ObjectNote {
+                level: notes::NoteLevel::Error,
+                kind: "unbind",
+                section: None,
+                message: format!("its numeric calls cannot be unbound for rebinding: {e}"),
+            });
+        }
+    }
     Ok(CheckReport {
         platform: to.kind(),
         from: from.kind(),

@@ -38,7 +38,7 @@ pub struct ObjectNote {
     /// How much it matters.
     pub level: NoteLevel,
     /// A stable key: `program-type`, `no-program-type`, `xdp-return-codes`, `kfuncs`,
-    /// `undefined-symbols`, `legacy-maps`, `no-btf`, `numeric-calls`.
+    /// `undefined-symbols`, `legacy-maps`, `no-btf`, `numeric-calls`, `unbind`.
     pub kind: &'static str,
     /// The section it concerns, if one.
     pub section: Option<String>,
