@@ -185,3 +185,44 @@ fn unbind_output_is_readable_or_nothing_is_written() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn tables_flagged_executable_are_not_grown_into_broken_code() {
+    // Found by fuzzing (unbind, 2026-12-05): `.BTF` flagged SHF_EXECINSTR with a size of whole
+    // instructions reads as a code section; unbind grew it by a size that is not, and wrote an
+    // object the reader refuses ("code section size ... is not a multiple of 8").
+    let mut failures = Vec::new();
+    for (label, obj) in bases() {
+        let btf = obj.section(".BTF").clone();
+        let bytes = obj.with(|o| {
+            o.put_u64(btf.field(shdr::FLAGS), btf.flags | SHF_EXECINSTR);
+            // Whole instructions, so the reader accepts the input (the bytes past the BTF
+            // header's lengths are ignored by BTF readers).
+            o.put_u64(btf.field(shdr::SIZE), btf.size.div_ceil(8) * 8);
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("hostile.o");
+        let out = dir.path().join("out.o");
+        fs::write(&input, &bytes).unwrap();
+        let run = run_in(UNBIND, &input, &out);
+        match run.code {
+            Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {
+                assert!(run.stderr.contains(".BTF"), "{label}: {}", run.stderr);
+            }
+            Some(0) => {
+                let list = helper_bind(&args(["list".into(), out.into_os_string()]));
+                if list.code != Some(0) {
+                    failures.push(format!(
+                        "{label}: unbind exit 0 wrote an object `list` refuses: {}",
+                        list.stderr.trim()
+                    ));
+                }
+            }
+            other => failures.push(format!(
+                "{label}: exit {other:?} [stderr: {}]",
+                run.stderr.trim()
+            )),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

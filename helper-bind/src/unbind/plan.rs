@@ -403,6 +403,17 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
         });
     }
 
+    // A table that also claims to be code (SHF_EXECINSTR) would be read as instructions once
+    // it grows by a size that is not whole instructions (found by fuzzing: `.BTF` flagged
+    // executable): refuse rather than write an object no reader accepts.
+    if let Some(m) = moved.iter().find(|m| view.sections[m.index].is_code()) {
+        return Err(UnbindError::malformed(format!(
+            "section {} would grow, but it is flagged executable (SHF_EXECINSTR) and so reads \
+             as code; clear the flag",
+            view.section_name(m.index)
+        )));
+    }
+
     let mut patched = view.data().to_vec();
     let mut unbound = Vec::with_capacity(named.len());
     for c in named {
