@@ -30,7 +30,7 @@ impl HelperTable for Platform {
         Platform::resolve(self, name, section)
     }
     fn names(&self) -> Vec<&str> {
-        self.helper_names().collect()
+        self.helper_name_list()
     }
     fn name_of_id(&self, id: u32, section: &str) -> Option<&str> {
         Platform::name_of_id(self, id, section)
@@ -365,13 +365,45 @@ fn by_arity(
 pub fn suggest(name: &str, names: &[&str]) -> Option<String> {
     let len = name.chars().count();
     let limit = (len / 3).max(1);
+    let chars = |n: &str| {
+        if n.is_ascii() {
+            n.len()
+        } else {
+            n.chars().count()
+        }
+    };
     names
         .iter()
-        .filter(|n| n.chars().count().abs_diff(len) <= limit)
+        .filter(|n| chars(n).abs_diff(len) <= limit)
+        .filter(|n| letters_lower_bound(name, n) <= limit)
         .map(|n| (strsim::osa_distance(name, n), *n))
         .filter(|&(d, _)| d <= limit)
         .min()
         .map(|(_, n)| n.to_string())
+}
+
+/// A lower bound of the edit distance from the letters alone: an insertion or deletion changes
+/// one letter count by one, a substitution two counts, a transposition none, so the distance is
+/// at least half the summed count differences. Linear in the names, where the distance itself
+/// is quadratic. 0 (no bound) for names that are not ASCII.
+fn letters_lower_bound(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i32; 128];
+    for &c in a.as_bytes() {
+        counts[usize::from(c)] += 1;
+    }
+    for &c in b.as_bytes() {
+        counts[usize::from(c)] -= 1;
+    }
+    // Sum |count| over the letters that occur (each once: its count is cleared when taken).
+    let mut differences = 0;
+    for &c in a.as_bytes().iter().chain(b.as_bytes()) {
+        differences += counts[usize::from(c)].unsigned_abs() as usize;
+        counts[usize::from(c)] = 0;
+    }
+    differences.div_ceil(2)
 }
 
 /// Plans binding every call of `sites` with `table`: the calls to rewrite and the symbols that

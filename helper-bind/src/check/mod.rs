@@ -96,7 +96,7 @@ impl HelperTable for PortableTable<'_> {
         }
     }
     fn names(&self) -> Vec<&str> {
-        self.to.helper_names().collect()
+        self.to.helper_name_list()
     }
     fn name_of_id(&self, id: u32, section: &str) -> Option<&str> {
         self.to.name_of_id(id, section)
