@@ -257,6 +257,10 @@ pub struct RelocSection<'a> {
     pub is_rela: bool,
     /// Entry size (`sh_entsize`, checked to be at least the ELF64 structure size).
     pub entsize: u64,
+    /// The largest symbol index any entry uses (0 without entries). Debug and `.BTF.ext`
+    /// relocations name section symbols, which come first, so a pass that only cares about
+    /// later symbols (helpers, globals) can skip these tables without reading them.
+    pub max_symbol: u32,
     /// The section's data: whole entries only.
     raw: &'a [u8],
     endian: Endian,
@@ -949,10 +953,16 @@ impl<'a> ElfView<'a> {
             let limit = self.symbols.len().max(1);
             let step = entsize as usize;
             // One tight pass over r_info; nothing is stored (see `RelocSection`).
-            if let Some(i) = data
+            let max_symbol = data
                 .chunks_exact(step)
-                .position(|b| (endian.u64(&b[8..]) >> 32) as usize >= limit)
-            {
+                .map(|b| (endian.u64(&b[8..]) >> 32) as u32)
+                .max()
+                .unwrap_or(0);
+            if max_symbol as usize >= limit {
+                let i = data
+                    .chunks_exact(step)
+                    .position(|b| (endian.u64(&b[8..]) >> 32) as usize >= limit)
+                    .unwrap_or(0);
                 let symbol = endian.u64(&data[i * step + 8..]) >> 32;
                 return Err(ElfError::new(
                     s.location(i as u64 * entsize + 8),
@@ -968,6 +978,7 @@ impl<'a> ElfView<'a> {
                 target,
                 is_rela,
                 entsize,
+                max_symbol,
                 raw: data,
                 endian,
             });

@@ -129,7 +129,8 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
 
     for (t, rel) in view.relocations.iter().enumerate() {
         let drops = &dropped_relocs[t];
-        let renumbers = rel.symbols().any(|s| renumber.changes(s as usize));
+        let renumbers = renumber.changes(rel.max_symbol as usize)
+            && rel.symbols().any(|s| renumber.changes(s as usize));
         if drops.is_empty() && !renumbers {
             continue;
         }

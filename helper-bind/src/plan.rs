@@ -458,7 +458,16 @@ fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
         wanted[b.symbol] = true;
     }
     let mut refs = vec![0usize; view.symbols.len()];
-    for rel in &view.relocations {
+    let first_wanted = bindings
+        .iter()
+        .map(|b| b.symbol)
+        .min()
+        .unwrap_or(usize::MAX);
+    for rel in view
+        .relocations
+        .iter()
+        .filter(|r| r.max_symbol as usize >= first_wanted)
+    {
         for symbol in rel.symbols() {
             // Symbol 0 may appear without a symbol table; nothing to count then.
             if wanted.get(symbol as usize).copied().unwrap_or(false) {
