@@ -226,3 +226,36 @@ fn tables_flagged_executable_are_not_grown_into_broken_code() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn empty_tables_claiming_huge_entries_are_refused_not_allocated() {
+    // Found by fuzzing (unbind, 2026-12-05): an empty relocation table with sh_entsize 1.4e17
+    // passes the reader (0 bytes are whole entries of any size); unbind then allocated that
+    // much for each entry it adds. The same holds for an empty symbol table.
+    let mut cases = 0;
+    for (label, obj) in bases() {
+        let tables: Vec<Section> = obj
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_SYMTAB || s.name == ".relxdp")
+            .cloned()
+            .collect();
+        for t in tables {
+            let bytes = obj.with(|o| {
+                o.put_u64(t.field(shdr::SIZE), 0);
+                o.put_u64(t.field(shdr::ENTSIZE), 1 << 56);
+            });
+            let dir = tempfile::tempdir().unwrap();
+            let input = dir.path().join("hostile.o");
+            let out = dir.path().join("out.o");
+            fs::write(&input, &bytes).unwrap();
+            // Under the helper's address-space cap, an attempt to allocate would abort.
+            let run = run_in(UNBIND, &input, &out);
+            assert_eq!(run.code, Some(2), "{label} {}: {run:?}", t.name);
+            assert!(!out.exists(), "{label} {}", t.name);
+            assert_eq!(fs::read(&input).unwrap(), bytes);
+            cases += 1;
+        }
+    }
+    assert!(cases >= 6, "only {cases} cases: the bases changed");
+}

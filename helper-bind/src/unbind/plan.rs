@@ -121,6 +121,24 @@ fn is_global(s: &Symbol<'_>) -> bool {
     matches!(s.binding(), STB_GLOBAL | STB_WEAK)
 }
 
+/// Largest table entry size unbind writes new entries with. ELF's are 16 (REL), 24 (RELA,
+/// symbols); an empty table may claim any size, and unbind would allocate that much per new
+/// entry (found by fuzzing: 1.4e17 bytes).
+const MAX_GROWN_ENTSIZE: u64 = 256;
+
+/// The entry size of table `index`, which unbind adds entries to: at least `min`, at most
+/// [`MAX_GROWN_ENTSIZE`].
+fn grown_entsize(view: &ElfView<'_>, index: usize, min: u64) -> Result<usize, UnbindError> {
+    let entsize = view.sections[index].entsize.max(min);
+    if entsize > MAX_GROWN_ENTSIZE {
+        return Err(UnbindError::malformed(format!(
+            "section {} has entry size {entsize}; unbind adds entries to it and writes entries              of at most {MAX_GROWN_ENTSIZE} bytes",
+            view.section_name(index)
+        )));
+    }
+    Ok(entsize as usize)
+}
+
 /// A relocation entry of `entsize` bytes (REL: offset, info; zero padding).
 fn encode_rel(e: Endian, offset: u64, sym: u32, entsize: usize) -> Vec<u8> {
     let mut b = Vec::with_capacity(entsize);
@@ -207,7 +225,7 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
     let mut strtab_strings = GrowingStrings::new(view.section_data(strtab));
     let mut shstrtab_strings =
         (view.shstrndx != strtab).then(|| GrowingStrings::new(view.section_data(view.shstrndx)));
-    let sym_entsize = view.sections[symtab].entsize.max(SYM_SIZE) as usize;
+    let sym_entsize = grown_entsize(view, symtab, SYM_SIZE)?;
     let mut sym_of: BTreeMap<&str, u32> = BTreeMap::new();
     let mut new_syms: Vec<u8> = Vec::new();
     let mut symbols_added = 0;
@@ -250,8 +268,10 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
     let mut rel_sections_added = 0;
     for (target, calls) in per_section {
         let existing = rel_of.get(&target).copied();
-        let entsize = existing.map_or(REL_SIZE, |r| view.sections[r].entsize.max(REL_SIZE));
-        let entsize = entsize as usize;
+        let entsize = match existing {
+            Some(r) => grown_entsize(view, r, REL_SIZE)?,
+            None => REL_SIZE as usize,
+        };
         let mut entries: Vec<(u64, Vec<u8>)> = Vec::new();
         if let Some(rel) = existing {
             let table = view.relocations.iter().find(|r| r.section == rel);
