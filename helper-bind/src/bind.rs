@@ -1,6 +1,5 @@
 //! The bind operation: bytes in, patched bytes out, or every reason why not.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -49,7 +48,18 @@ impl BindReport {
         if self.is_noop() {
             return "nothing to bind: no helper call is bound by name; object unchanged".into();
         }
-        let mut helpers: Vec<&str> = self.bound.iter().map(|b| &*b.canonical).collect();
+        // Calls share their helper's name: distinct pointers first (integers sort fast), then
+        // the few names behind them.
+        let mut shared: Vec<*const u8> = self.bound.iter().map(|b| b.canonical.as_ptr()).collect();
+        shared.sort_unstable();
+        shared.dedup();
+        let mut helpers: Vec<&str> = Vec::with_capacity(shared.len());
+        for b in &self.bound {
+            if let Ok(i) = shared.binary_search(&b.canonical.as_ptr()) {
+                helpers.push(&b.canonical);
+                shared[i] = std::ptr::null();
+            }
+        }
         helpers.sort_unstable();
         helpers.dedup();
         format!(
@@ -110,20 +120,19 @@ pub fn bind_edits(
     let sites = relocated_calls(&view).map_err(BindFailure::BadInput)?;
     let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
     let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
-    let mut sections: HashMap<usize, Arc<str>> = HashMap::new();
-    let mut names: HashMap<usize, Arc<str>> = HashMap::new();
+    // Names by section and symbol index, made once each (objects may have 10^5 calls).
+    let mut sections: Vec<Option<Arc<str>>> = vec![None; view.sections.len()];
+    let mut names: Vec<Option<Arc<str>>> = vec![None; view.symbols.len()];
     let bound = plan
         .bindings
         .iter()
         .map(|b| BoundCall {
-            section: sections
-                .entry(b.section)
-                .or_insert_with(|| Arc::from(view.section_name(b.section).as_ref()))
+            section: sections[b.section]
+                .get_or_insert_with(|| Arc::from(view.section_name(b.section).as_ref()))
                 .clone(),
             insn: b.insn,
-            name: names
-                .entry(b.symbol)
-                .or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
+            name: names[b.symbol]
+                .get_or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
                 .clone(),
             canonical: b.canonical.clone(),
             id: b.id,

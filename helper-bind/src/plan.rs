@@ -134,6 +134,10 @@ pub struct Resolver<'a, 'v> {
     /// site (everything but printk arity and subprogram callers). Keyed by name, not symbol
     /// index: callers such as `check` build sites for names without symbols.
     cache: HashMap<usize, HashMap<Arc<str>, Outcome>>,
+    /// The last few outcomes by section and shared name (`Arc` identity: every call of one
+    /// symbol shares its name), checked before hashing the name into `cache`: an object
+    /// calls a handful of helpers 10^5 times.
+    recent: Vec<(usize, Arc<str>, Outcome)>,
 }
 
 impl<'a, 'v> Resolver<'a, 'v> {
@@ -146,6 +150,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
             graph: None,
             suggestions: HashMap::new(),
             cache: HashMap::new(),
+            recent: Vec::new(),
         }
     }
 
@@ -171,8 +176,17 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 _ => Outcome::Other,
             };
         };
-        if let Some(known) = self.cache.get(&site.section).and_then(|c| c.get(&**name)) {
+        if let Some((_, _, known)) = self
+            .recent
+            .iter()
+            .find(|(section, n, _)| *section == site.section && Arc::ptr_eq(n, name))
+        {
             return relocate(known, site.insn);
+        }
+        if let Some(known) = self.cache.get(&site.section).and_then(|c| c.get(&**name)) {
+            let known = known.clone();
+            self.remember(site.section, name, &known);
+            return relocate(&known, site.insn);
         }
         let section = view.section_name(site.section);
         let outcome = match table.resolve(name, &section) {
@@ -211,7 +225,16 @@ impl<'a, 'v> Resolver<'a, 'v> {
             .entry(site.section)
             .or_default()
             .insert(name.clone(), outcome.clone());
+        self.remember(site.section, name, &outcome);
         outcome
+    }
+
+    fn remember(&mut self, section: usize, name: &Arc<str>, outcome: &Outcome) {
+        const RECENT: usize = 16;
+        if self.recent.len() == RECENT {
+            self.recent.remove(0);
+        }
+        self.recent.push((section, name.clone(), outcome.clone()));
     }
 
     /// A program-type helper called from a subprogram: binds when every program section that
