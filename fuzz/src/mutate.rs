@@ -16,6 +16,9 @@ pub static SEEDS: &[(&str, &[u8])] = include!(concat!(env!("OUT_DIR"), "/seeds.r
 pub struct Plan {
     /// Seed index (modulo the number of seeds).
     pub seed: u8,
+    /// Which API gets the mutated object (modulo the number of APIs): one per input, so an
+    /// execution costs one API call, not all of them (`check` alone is half of that).
+    pub api: u8,
     /// Edits, applied in order.
     pub edits: Vec<Edit>,
 }
