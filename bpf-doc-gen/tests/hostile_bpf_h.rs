@@ -361,6 +361,8 @@ fn malformed_prototypes_never_become_a_header_that_does_not_compile() {
         "void *8bpf_map_lookup_elem(struct bpf_map *map, const void *key)",
         "long bpf_a(int a), bpf_b(int b)",
         "long bpf_a(int a); int x(int b)",
+        // Found by the 2026-12-05 campaign: `...` is a parameter, never a return type.
+        "... bpf_map_update_elem(struct bpf_map *map, const void *key, u64 flags)",
     ] {
         let input = dir.path().join("v.h");
         let out = dir.path().join("v.out.h");

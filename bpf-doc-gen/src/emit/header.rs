@@ -247,7 +247,8 @@ fn check_is_c(helper: &Helper) -> Result<(), EmitError> {
         return Err(not_c(&helper.name));
     }
     let stars_ok = |s: &str| s.chars().all(|c| c == '*');
-    if !is_c_type(&helper.ret_type) || !stars_ok(&helper.ret_star) {
+    // `...` is a C type only as the last parameter.
+    if helper.ret_type == "..." || !is_c_type(&helper.ret_type) || !stars_ok(&helper.ret_star) {
         return Err(not_c(&format!("{} {}", helper.ret_type, helper.ret_star)));
     }
     for a in &helper.args {
