@@ -204,7 +204,8 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
 fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)>, ElfError> {
     let sec = &view.sections[target];
     let code = view.section_data(target);
-    let mut calls = Vec::new();
+    // At most one call per entry of the section's relocation tables: sized once.
+    let mut calls = Vec::with_capacity(view.relocations_for(target).map(|r| r.len()).sum());
     for (table, rel) in view.relocations.iter().enumerate() {
         if rel.target != target {
             continue;
