@@ -259,3 +259,71 @@ fn empty_tables_claiming_huge_entries_are_refused_not_allocated() {
     }
     assert!(cases >= 6, "only {cases} cases: the bases changed");
 }
+
+#[test]
+fn a_section_name_table_that_is_no_string_table_is_not_grown() {
+    // Found by fuzzing (check -> rebind, 2026-12-05): e_shstrndx naming a relocation section
+    // (whose bytes happen to read as names), and a code section whose relocation section lost
+    // its type, so unbind must add and name a new `.rel<name>`: it appended the name to the
+    // relocation section, leaving it with partial entries: exit 0 and an object nothing reads.
+    let mut cases = 0;
+    let mut failures = Vec::new();
+    for (label, obj) in bases() {
+        let max_name = obj
+            .sections
+            .iter()
+            .map(|s| obj.u32_at(s.field(shdr::NAME)))
+            .max()
+            .unwrap_or(0);
+        let Some(names) = obj
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_REL && s.size > u64::from(max_name) + 64)
+            .filter(|s| obj.bytes[(s.offset + s.size) as usize - 1] == 0)
+            .max_by_key(|s| s.size)
+            .cloned()
+        else {
+            continue;
+        };
+        let code_rels: Vec<Section> = obj
+            .sections
+            .iter()
+            .filter(|s| s.sh_type == SHT_REL && s.index != names.index)
+            .filter(|s| obj.sections[s.info as usize].flags & SHF_EXECINSTR != 0)
+            .cloned()
+            .collect();
+        for lost in code_rels {
+            let bytes = obj.with(|o| {
+                o.put_u16(ehdr::SHSTRNDX, names.index as u16);
+                o.put_u32(lost.field(shdr::TYPE), 0);
+            });
+            let dir = tempfile::tempdir().unwrap();
+            let input = dir.path().join("hostile.o");
+            let out = dir.path().join("out.o");
+            fs::write(&input, &bytes).unwrap();
+            let run = run_in(UNBIND, &input, &out);
+            let case = format!(
+                "{label} names in [{}], [{}] untyped",
+                names.index, lost.index
+            );
+            match run.code {
+                Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => cases += 1,
+                Some(0) => {
+                    let list = helper_bind(&args(["list".into(), out.into_os_string()]));
+                    if list.code != Some(0) {
+                        failures.push(format!(
+                            "{case}: unbind exit 0 wrote an object `list` refuses: {}",
+                            list.stderr.trim()
+                        ));
+                    }
+                }
+                other => failures.push(format!("{case}: exit {other:?} [{}]", run.stderr.trim())),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert!(
+        cases > 0,
+        "no case reached unbind's naming of a new section"
+    );
+}

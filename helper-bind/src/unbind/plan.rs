@@ -223,6 +223,17 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
 
     // Symbols: reuse an undefined global of the helper's name, else add one.
     let mut strtab_strings = GrowingStrings::new(view.section_data(strtab));
+    // New relocation sections get names; the section-name table grows only if it is one
+    // (found by fuzzing: e_shstrndx naming a REL section, which grew by a partial entry).
+    let names_added = named.iter().any(|c| !rel_of.contains_key(&c.call.section));
+    if names_added && view.sections[view.shstrndx].sh_type != SHT_STRTAB {
+        return Err(UnbindError::malformed(format!(
+            "the section-name table (e_shstrndx {}, {}) is not a string table (SHT_STRTAB), \
+             so the new relocation sections cannot be named",
+            view.shstrndx,
+            view.section_name(view.shstrndx)
+        )));
+    }
     let mut shstrtab_strings =
         (view.shstrndx != strtab).then(|| GrowingStrings::new(view.section_data(view.shstrndx)));
     let sym_entsize = grown_entsize(view, symtab, SYM_SIZE)?;
@@ -447,8 +458,16 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
         });
     }
 
+    let bytes = layout::write(view, patched, moved, added);
+    // Whatever the input's oddities, never hand out an object the reader refuses.
+    if let Err(e) = ElfView::parse(&bytes) {
+        return Err(UnbindError::malformed(format!(
+            "the unbound object would not read back ({e}); the input has a layout unbind \
+             cannot extend"
+        )));
+    }
     Ok(UnbindOutput {
-        bytes: layout::write(view, patched, moved, added),
+        bytes,
         calls: unbound,
         symbols_added,
         rel_sections_added,
