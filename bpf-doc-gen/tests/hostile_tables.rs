@@ -85,3 +85,20 @@ fn names_and_types_that_are_not_c() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn section_prefixes_that_cannot_be_written_back() {
+    // Found by the 2026-12-05 helper_table campaign (2.1 M executions in): a program-type
+    // section prefix ending in a backslash was accepted from a TSV and written as
+    // `"...\"`, where the header reader takes the backslash as escaping the closing quote.
+    let mut failures = Vec::new();
+    for sections in ["xdp\\", "a\\\"b", "x\\y", "tab\u{7}x", "xdp/\u{1b}[0m"] {
+        let tsv = format!(
+            "{TSV_HEADER}sample_helper\t65538\tint64_t\t(void *ctx)\tmy_prog\t{sections}\n"
+        );
+        if let Err(why) = refused_or_round_trips(&tsv, true) {
+            failures.push(format!("TSV sections {sections:?}: {why}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

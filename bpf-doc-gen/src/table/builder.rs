@@ -107,13 +107,15 @@ impl Builder {
             ));
         }
         for section in &program_type.sections {
+            // Written back inside a C string: no quote, backslash or control character.
             if section.is_empty()
-                || section.contains(['"', ','])
+                || section.contains(['"', ',', '\\'])
                 || section.contains(char::is_whitespace)
+                || section.contains(char::is_control)
             {
                 return Err(self.error(
                     line,
-                    format!("expected section prefixes without spaces, quotes or empty entries, found `{section}`"),
+                    format!("expected section prefixes without spaces, quotes, backslashes, control characters or empty entries, found `{section:?}`"),
                 ));
             }
             if let Some((other, first)) = self.sections.get(section) {
