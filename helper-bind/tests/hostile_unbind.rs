@@ -327,3 +327,34 @@ fn a_section_name_table_that_is_no_string_table_is_not_grown() {
         "no case reached unbind's naming of a new section"
     );
 }
+
+#[test]
+fn a_btf_section_typed_as_addrsig_is_not_rewritten_as_one() {
+    // Found by fuzzing (mutate_object, 2026-12-05): `.BTF` with sh_type SHT_LLVM_ADDRSIG.
+    // unbind rewrote it as an address-significance table (new symbol indices over the BTF
+    // magic) and exited 0; `list` and a second unbind then refused the object's BTF.
+    let mut failures = Vec::new();
+    for (label, obj) in bases() {
+        let btf = obj.section(".BTF").clone();
+        let bytes = obj.with(|o| o.put_u32(btf.field(shdr::TYPE), 0x6fff_4c03));
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("hostile.o");
+        let out = dir.path().join("out.o");
+        fs::write(&input, &bytes).unwrap();
+        let run = run_in(UNBIND, &input, &out);
+        match run.code {
+            Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {}
+            Some(0) => {
+                let list = helper_bind(&args(["list".into(), out.into_os_string()]));
+                if list.code != Some(0) {
+                    failures.push(format!(
+                        "{label}: unbind exit 0 wrote an object `list` refuses: {}",
+                        list.stderr.trim()
+                    ));
+                }
+            }
+            other => failures.push(format!("{label}: exit {other:?} [{}]", run.stderr.trim())),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -460,7 +460,9 @@ pub(crate) fn apply<N: HelperNames + ?Sized>(
 
     let bytes = layout::write(view, patched, moved, added);
     // Whatever the input's oddities, never hand out an object the reader refuses.
-    if let Err(e) = ElfView::parse(&bytes) {
+    // (as far as every command reads it: the view, then the calls and the BTF `.ksyms`)
+    let read_back = ElfView::parse(&bytes).and_then(|v| crate::classify::classify(&v).map(|_| ()));
+    if let Err(e) = read_back {
         return Err(UnbindError::malformed(format!(
             "the unbound object would not read back ({e}); the input has a layout unbind \
              cannot extend"
