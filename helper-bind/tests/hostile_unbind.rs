@@ -41,6 +41,31 @@ fn run_in(argv: &[&str], input: &std::path::Path, out: &std::path::Path) -> Run 
 }
 
 const UNBIND: &[&str] = &["unbind", "--from", "linux", "-o", "{out}", "{in}"];
+
+/// What `unbind -o` does with `bytes`: `Ok(Some(stderr))` when it refuses cleanly (exit 2, no
+/// output, input unchanged), `Ok(None)` when it writes an object `list` accepts, else why not.
+fn unbind_refuses_or_writes_listable(bytes: &[u8]) -> Result<Option<String>, String> {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("hostile.o");
+    let out = dir.path().join("out.o");
+    fs::write(&input, bytes).unwrap();
+    let run = run_in(UNBIND, &input, &out);
+    match run.code {
+        Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => Ok(Some(run.stderr)),
+        Some(0) => {
+            let list = helper_bind(&args(["list".into(), out.into_os_string()]));
+            if list.code == Some(0) {
+                Ok(None)
+            } else {
+                Err(format!(
+                    "unbind exit 0 wrote an object `list` refuses: {}",
+                    list.stderr.trim()
+                ))
+            }
+        }
+        other => Err(format!("exit {other:?} [stderr: {}]", run.stderr.trim())),
+    }
+}
 const UNBIND_IN_PLACE: &[&str] = &["unbind", "--from", "linux", "{in}"];
 const CHECK: &[&str] = &["check", "--platform", "windows", "--from", "linux", "{in}"];
 
@@ -159,26 +184,9 @@ fn unbind_output_is_readable_or_nothing_is_written() {
             for (what, sh_type) in [("SHT_NULL", 0u32), ("SHT_NOBITS", 8), ("SHT_REL", SHT_REL)] {
                 let bytes = obj.with(|o| o.put_u32(c.field(shdr::TYPE), sh_type));
                 let name = format!("{label} {} turned {what}", c.name);
-                let dir = tempfile::tempdir().unwrap();
-                let input = dir.path().join("hostile.o");
-                let out = dir.path().join("out.o");
-                fs::write(&input, &bytes).unwrap();
-                let run = run_in(UNBIND, &input, &out);
-                match run.code {
-                    Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {}
-                    Some(0) => {
-                        let list = helper_bind(&args(["list".into(), out.into_os_string()]));
-                        if list.code != Some(0) {
-                            failures.push(format!(
-                                "{name}: unbind exit 0 wrote an object `list` refuses: {}",
-                                list.stderr.trim()
-                            ));
-                        }
-                    }
-                    other => failures.push(format!(
-                        "{name}: exit {other:?} [stderr: {}]",
-                        run.stderr.trim()
-                    )),
+                match unbind_refuses_or_writes_listable(&bytes) {
+                    Ok(_) => {}
+                    Err(why) => failures.push(format!("{name}: {why}")),
                 }
             }
         }
@@ -200,28 +208,10 @@ fn tables_flagged_executable_are_not_grown_into_broken_code() {
             // header's lengths are ignored by BTF readers).
             o.put_u64(btf.field(shdr::SIZE), btf.size.div_ceil(8) * 8);
         });
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("hostile.o");
-        let out = dir.path().join("out.o");
-        fs::write(&input, &bytes).unwrap();
-        let run = run_in(UNBIND, &input, &out);
-        match run.code {
-            Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {
-                assert!(run.stderr.contains(".BTF"), "{label}: {}", run.stderr);
-            }
-            Some(0) => {
-                let list = helper_bind(&args(["list".into(), out.into_os_string()]));
-                if list.code != Some(0) {
-                    failures.push(format!(
-                        "{label}: unbind exit 0 wrote an object `list` refuses: {}",
-                        list.stderr.trim()
-                    ));
-                }
-            }
-            other => failures.push(format!(
-                "{label}: exit {other:?} [stderr: {}]",
-                run.stderr.trim()
-            )),
+        match unbind_refuses_or_writes_listable(&bytes) {
+            Ok(Some(stderr)) => assert!(stderr.contains(".BTF"), "{label}: {stderr}"),
+            Ok(None) => {}
+            Err(why) => failures.push(format!("{label}: {why}")),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -297,27 +287,14 @@ fn a_section_name_table_that_is_no_string_table_is_not_grown() {
                 o.put_u16(ehdr::SHSTRNDX, names.index as u16);
                 o.put_u32(lost.field(shdr::TYPE), 0);
             });
-            let dir = tempfile::tempdir().unwrap();
-            let input = dir.path().join("hostile.o");
-            let out = dir.path().join("out.o");
-            fs::write(&input, &bytes).unwrap();
-            let run = run_in(UNBIND, &input, &out);
             let case = format!(
                 "{label} names in [{}], [{}] untyped",
                 names.index, lost.index
             );
-            match run.code {
-                Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => cases += 1,
-                Some(0) => {
-                    let list = helper_bind(&args(["list".into(), out.into_os_string()]));
-                    if list.code != Some(0) {
-                        failures.push(format!(
-                            "{case}: unbind exit 0 wrote an object `list` refuses: {}",
-                            list.stderr.trim()
-                        ));
-                    }
-                }
-                other => failures.push(format!("{case}: exit {other:?} [{}]", run.stderr.trim())),
+            match unbind_refuses_or_writes_listable(&bytes) {
+                Ok(Some(_)) => cases += 1,
+                Ok(None) => {}
+                Err(why) => failures.push(format!("{case}: {why}")),
             }
         }
     }
@@ -337,23 +314,9 @@ fn a_btf_section_typed_as_addrsig_is_not_rewritten_as_one() {
     for (label, obj) in bases() {
         let btf = obj.section(".BTF").clone();
         let bytes = obj.with(|o| o.put_u32(btf.field(shdr::TYPE), 0x6fff_4c03));
-        let dir = tempfile::tempdir().unwrap();
-        let input = dir.path().join("hostile.o");
-        let out = dir.path().join("out.o");
-        fs::write(&input, &bytes).unwrap();
-        let run = run_in(UNBIND, &input, &out);
-        match run.code {
-            Some(2) if !out.exists() && fs::read(&input).unwrap() == bytes => {}
-            Some(0) => {
-                let list = helper_bind(&args(["list".into(), out.into_os_string()]));
-                if list.code != Some(0) {
-                    failures.push(format!(
-                        "{label}: unbind exit 0 wrote an object `list` refuses: {}",
-                        list.stderr.trim()
-                    ));
-                }
-            }
-            other => failures.push(format!("{label}: exit {other:?} [{}]", run.stderr.trim())),
+        match unbind_refuses_or_writes_listable(&bytes) {
+            Ok(_) => {}
+            Err(why) => failures.push(format!("{label}: {why}")),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
