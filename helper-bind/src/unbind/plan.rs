@@ -132,7 +132,7 @@ fn grown_entsize(view: &ElfView<'_>, index: usize, min: u64) -> Result<usize, Un
     let entsize = view.sections[index].entsize.max(min);
     if entsize > MAX_GROWN_ENTSIZE {
         return Err(UnbindError::malformed(format!(
-            "section {} has entry size {entsize}; unbind adds entries to it and writes entries              of at most {MAX_GROWN_ENTSIZE} bytes",
+            "section {} has entry size {entsize}; unbind adds entries to it and writes entries of at most {MAX_GROWN_ENTSIZE} bytes",
             view.section_name(index)
         )));
     }
