@@ -14,7 +14,6 @@
 
 use std::collections::HashSet;
 
-use crate::btf::Btf;
 use crate::elf::{ElfView, Section, SHT_GROUP, SHT_LLVM_ADDRSIG};
 use crate::error::{ElfError, ElfErrorKind};
 use crate::insn::{bind_call, INSN_SIZE};
@@ -27,7 +26,79 @@ pub struct Write {
     /// File offset.
     pub offset: usize,
     /// New bytes.
-    pub bytes: Vec<u8>,
+    pub bytes: Bytes,
+}
+
+/// The new bytes of a [`Write`]. Binding writes one instruction per call and objects can have
+/// 10^5 calls, so up to [`Bytes::INLINE`] bytes are kept inline rather than in an allocation
+/// each.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Bytes {
+    /// At most [`Bytes::INLINE`] bytes: `data[..len]`.
+    Inline {
+        /// How many bytes of `data` are used.
+        len: u8,
+        /// The bytes, then zeros.
+        data: [u8; Bytes::INLINE],
+    },
+    /// Any length.
+    Heap(Vec<u8>),
+}
+
+impl Bytes {
+    /// The most bytes kept inline: one instruction, or any ELF header field.
+    pub const INLINE: usize = 8;
+
+    /// `bytes`, inline when short enough.
+    pub fn copy_from(bytes: &[u8]) -> Self {
+        if bytes.len() <= Self::INLINE {
+            let mut data = [0; Self::INLINE];
+            data[..bytes.len()].copy_from_slice(bytes);
+            Bytes::Inline {
+                len: bytes.len() as u8,
+                data,
+            }
+        } else {
+            Bytes::Heap(bytes.to_vec())
+        }
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Inline { len, data } => &data[..usize::from(*len)],
+            Bytes::Heap(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Bytes {
+    fn deref_mut(&mut self) -> &mut [u8] {
+        match self {
+            Bytes::Inline { len, data } => &mut data[..usize::from(*len)],
+            Bytes::Heap(v) => v,
+        }
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Self {
+        Bytes::Heap(v)
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(v: &[u8]) -> Self {
+        Bytes::copy_from(v)
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
 }
 
 /// Counts of what the edits change.
@@ -85,12 +156,12 @@ fn shrink_section(view: &ElfView, s: &Section, mut content: Vec<u8>, out: &mut V
     content.resize(s.size as usize, 0);
     out.push(Write {
         offset: s.offset as usize,
-        bytes: content,
+        bytes: content.into(),
     });
     if new_size != s.size {
         out.push(Write {
             offset: s.size_field_offset(),
-            bytes: view.endian.u64_bytes(new_size).to_vec(),
+            bytes: view.endian.u64_bytes(new_size)[..].into(),
         });
     }
 }
@@ -108,7 +179,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
     out.reserve(plan.bindings.len());
     for b in &plan.bindings {
         let at = view.sections[b.section].offset as usize + b.insn * INSN_SIZE;
-        let mut insn = data[at..at + INSN_SIZE].to_vec();
+        let mut insn = Bytes::copy_from(&data[at..at + INSN_SIZE]);
         bind_call(endian, &mut insn, b.id);
         out.push(Write {
             offset: at,
@@ -172,7 +243,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
             if kept_locals != first_global {
                 out.push(Write {
                     offset: sec.info_field_offset(),
-                    bytes: endian.u32_bytes(kept_locals as u32).to_vec(),
+                    bytes: endian.u32_bytes(kept_locals as u32)[..].into(),
                 });
             }
         }
@@ -192,7 +263,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
             if renumber.changes(old) && !renumber.is_dropped(old) && old < renumber.new.len() {
                 out.push(Write {
                     offset: sec.info_field_offset(),
-                    bytes: endian.u32_bytes(renumber.new[old]).to_vec(),
+                    bytes: endian.u32_bytes(renumber.new[old])[..].into(),
                 });
             }
         }
@@ -221,9 +292,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
                 shrink_section(view, sec, content, &mut out);
             }
         }
-        if let Some(sec) = view.section_by_name(".BTF") {
-            let btf = Btf::parse(view.section_data(sec.index), endian)
-                .map_err(|what| ElfError::new(sec.location(0), ElfErrorKind::Btf { what }))?;
+        if let (Some(sec), Some(btf)) = (view.section_by_name(".BTF"), view.btf()?) {
             let names: HashSet<&[u8]> = plan
                 .drop_symbols
                 .iter()
@@ -234,7 +303,7 @@ pub fn edits(view: &ElfView, plan: &Plan) -> Result<(Vec<Write>, PatchStats), El
             for e in fixes {
                 out.push(Write {
                     offset: sec.offset as usize + e.offset,
-                    bytes: endian.u32_bytes(e.value).to_vec(),
+                    bytes: endian.u32_bytes(e.value)[..].into(),
                 });
             }
         }

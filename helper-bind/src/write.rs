@@ -68,16 +68,12 @@ fn finish(tmp: NamedTempFile, path: &Path, mode_from: Option<&Path>) -> Result<(
 /// between them taken from the mapped input) instead of separate kernel copies.
 const COALESCE_GAP: usize = 64 * 1024;
 
-/// Byte ranges of `patched` covering every write, merging neighbours closer than
-/// [`COALESCE_GAP`].
-fn coalesce(writes: &[Write]) -> Vec<std::ops::Range<usize>> {
-    let mut ranges: Vec<std::ops::Range<usize>> = writes
-        .iter()
-        .map(|w| w.offset..w.offset + w.bytes.len())
-        .collect();
-    ranges.sort_unstable_by_key(|r| r.start);
-    let mut out: Vec<std::ops::Range<usize>> = Vec::with_capacity(ranges.len());
-    for r in ranges {
+/// Byte ranges covering every write of `sorted` (ordered by offset), merging neighbours
+/// closer than [`COALESCE_GAP`].
+fn coalesce(sorted: &[&Write]) -> Vec<std::ops::Range<usize>> {
+    let mut out: Vec<std::ops::Range<usize>> = Vec::new();
+    for w in sorted {
+        let r = w.offset..w.offset + w.bytes.len();
         match out.last_mut() {
             Some(last) if r.start <= last.end + COALESCE_GAP => last.end = last.end.max(r.end),
             _ => out.push(r),
@@ -165,12 +161,15 @@ pub fn write_patched_copy(
     let source = std::fs::File::open(input).map_err(io_error(input, "cannot reopen the input"))?;
     let failed = io_error(output, "cannot write the temporary output");
     let mut sorted: Vec<&Write> = writes.iter().filter(|w| !w.bytes.is_empty()).collect();
-    sorted.sort_by_key(|w| w.offset);
+    // Binding produces its writes mostly in file order: then this is only a check.
+    if !sorted.windows(2).all(|w| w[0].offset <= w[1].offset) {
+        sorted.sort_by_key(|w| w.offset);
+    }
     let mut done = 0;
     let mut next = 0;
     let mut stage = Vec::with_capacity(STAGE);
     let result = (|| {
-        for run in coalesce(writes) {
+        for run in coalesce(&sorted) {
             copy_range(&source, tmp.as_file(), original, done..run.start)?;
             let first = next;
             while next < sorted.len() && sorted[next].offset < run.end {
@@ -216,6 +215,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8], mode_from: Option<&Path>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::patch::Bytes;
 
     #[test]
     fn writing_through_a_symlink_replaces_its_target_and_keeps_the_link() {
@@ -236,7 +236,7 @@ mod tests {
             &link,
             &[Write {
                 offset: 0,
-                bytes: b"N".to_vec(),
+                bytes: Bytes::copy_from(b"N"),
             }],
         )
         .unwrap();
@@ -251,10 +251,11 @@ mod tests {
     fn coalesces_close_writes_only() {
         let w = |offset, n| Write {
             offset,
-            bytes: vec![0; n],
+            bytes: Bytes::copy_from(&vec![0; n]),
         };
-        let writes = [w(100, 8), w(10, 4), w(200, 8), w(10_000_000, 4)];
-        assert_eq!(coalesce(&writes), vec![10..208, 10_000_000..10_000_004]);
+        let writes = [w(10, 4), w(100, 8), w(200, 8), w(10_000_000, 4)];
+        let sorted: Vec<&Write> = writes.iter().collect();
+        assert_eq!(coalesce(&sorted), vec![10..208, 10_000_000..10_000_004]);
     }
 
     #[test]
@@ -280,11 +281,11 @@ mod tests {
         let writes = vec![
             Write {
                 offset: 3,
-                bytes: vec![0xaa; 4],
+                bytes: Bytes::copy_from(&[0xaa; 4]),
             },
             Write {
                 offset: 99_990,
-                bytes: vec![0xbb; 10],
+                bytes: Bytes::copy_from(&[0xbb; 10]),
             },
         ];
         let out = dir.path().join("out.o");
@@ -310,7 +311,7 @@ mod tests {
         std::fs::write(&input, &data).unwrap();
         let w = |offset: usize, len: usize, fill: u8| Write {
             offset,
-            bytes: vec![fill; len],
+            bytes: Bytes::copy_from(&vec![fill; len]),
         };
         let mut writes = vec![w(0, 3, 1), w(data.len() - 5, 5, 2)];
         for k in 0..200 {
