@@ -39,15 +39,30 @@ impl TypeRecord {
 }
 
 /// A parsed `.BTF` section (borrowed).
-#[derive(Debug)]
+///
+/// Parsing walks every type record once (to validate them) and keeps only what binding reads
+/// later: the few DATASEC and `linkage=extern` FUNC records, and the offset of every
+/// [`CHECKPOINT`]-th record, from which any type id is found by walking at most
+/// `CHECKPOINT - 1` records. A large object has 10^5 types: an offset per type would be the
+/// largest allocation of a bind.
+#[derive(Debug, Clone)]
 pub struct Btf<'a> {
     data: &'a [u8],
     endian: Endian,
-    /// Byte offset of each type record by id; index 0 is unused (`void`). Only offsets are
-    /// kept (a large object has 10^5 types; records are decoded when read).
-    types: Vec<u32>,
+    /// `checkpoints[k]`: byte offset of type id `k * CHECKPOINT` (entry 0: of type id 1, the
+    /// first record; `void`, id 0, has none).
+    checkpoints: Vec<u32>,
+    /// Number of type ids, `void` included.
+    count: u32,
+    /// Offsets of the DATASEC records.
+    datasecs: Vec<u32>,
+    /// Offsets of the FUNC records with `linkage=extern`.
+    extern_funcs: Vec<u32>,
     strings: std::ops::Range<usize>,
 }
+
+/// Every this many type ids, the offset of the record is kept (see [`Btf`]).
+const CHECKPOINT: u32 = 16;
 
 /// One 4-byte edit inside the `.BTF` section: write `value` at `offset`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +131,9 @@ impl<'a> Btf<'a> {
                 type_range.end
             ));
         }
-        let mut types = vec![0u32];
+        let mut checkpoints = vec![type_range.start as u32];
+        let (mut datasecs, mut extern_funcs) = (Vec::new(), Vec::new());
+        let mut id: u32 = 1;
         let mut at = type_range.start;
         while at < type_range.end {
             if at + 12 > type_range.end {
@@ -125,40 +142,61 @@ impl<'a> Btf<'a> {
             let t = record(data, endian, at);
             let extra = trailing_size(t.kind(), t.vlen()).ok_or_else(|| {
                 format!(
-                    "type id {} at offset {at:#x} has unknown kind {}",
-                    types.len(),
+                    "type id {id} at offset {at:#x} has unknown kind {}",
                     t.kind()
                 )
             })?;
             at += 12 + extra;
             if at > type_range.end {
                 return Err(format!(
-                    "type id {} at offset {:#x} extends past the type section",
-                    types.len(),
+                    "type id {id} at offset {:#x} extends past the type section",
                     t.offset
                 ));
             }
-            types.push(t.offset as u32);
+            if id % CHECKPOINT == 0 {
+                checkpoints.push(t.offset as u32);
+            }
+            match t.kind() {
+                KIND_DATASEC => datasecs.push(t.offset as u32),
+                KIND_FUNC if t.vlen() as u32 == LINKAGE_EXTERN => {
+                    extern_funcs.push(t.offset as u32)
+                }
+                _ => {}
+            }
+            // At most one id per 12 bytes of a section below 4 GiB: no overflow.
+            id += 1;
         }
         Ok(Btf {
             data,
             endian,
-            types,
+            checkpoints,
+            count: id,
+            datasecs,
+            extern_funcs,
             strings,
         })
     }
 
-    /// The type records in id order (without `void`).
-    fn records(&self) -> impl Iterator<Item = TypeRecord> + '_ {
-        self.types[1..]
-            .iter()
-            .map(|&at| record(self.data, self.endian, at as usize))
+    /// The record at byte offset `at` (one the parse validated).
+    fn record_at(&self, at: u32) -> TypeRecord {
+        record(self.data, self.endian, at as usize)
     }
 
     /// Type `id`, if it exists (`void`, id 0, does not).
     fn type_by_id(&self, id: u32) -> Option<TypeRecord> {
-        let at = *self.types.get(id as usize).filter(|_| id != 0)?;
-        Some(record(self.data, self.endian, at as usize))
+        if id == 0 || id >= self.count {
+            return None;
+        }
+        let k = id / CHECKPOINT;
+        let mut at_id = if k == 0 { 1 } else { k * CHECKPOINT };
+        let mut at = *self.checkpoints.get(k as usize)? as usize;
+        while at_id < id {
+            let r = record(self.data, self.endian, at);
+            // Validated by the parse: every record is whole and of a known kind.
+            at += 12 + trailing_size(r.kind(), r.vlen())?;
+            at_id += 1;
+        }
+        Some(record(self.data, self.endian, at))
     }
 
     /// The string at `off` of the string section (without NUL), if valid.
@@ -173,8 +211,8 @@ impl<'a> Btf<'a> {
     /// symbols the object imports.
     pub fn ksyms(&self) -> HashSet<&'a [u8]> {
         let mut out = HashSet::new();
-        for t in self.records() {
-            if t.kind() != KIND_DATASEC || self.string(t.name_off) != Some(b".ksyms") {
+        for t in self.datasecs.iter().map(|&at| self.record_at(at)) {
+            if self.string(t.name_off) != Some(b".ksyms") {
                 continue;
             }
             for k in 0..t.vlen() {
@@ -195,10 +233,7 @@ impl<'a> Btf<'a> {
     pub fn fix_extern_funcs(&self, names: &HashSet<&[u8]>) -> (Vec<BtfEdit>, usize) {
         let mut edits = Vec::new();
         let mut funcs = 0;
-        for t in self.records() {
-            if t.kind() != KIND_FUNC || t.vlen() as u32 != LINKAGE_EXTERN {
-                continue;
-            }
+        for t in self.extern_funcs.iter().map(|&at| self.record_at(at)) {
             match self.string(t.name_off) {
                 Some(name) if names.contains(name) => {}
                 _ => continue,
@@ -314,6 +349,31 @@ pub(crate) mod tests {
                 ]
             );
         }
+    }
+
+    /// Type ids found from the checkpoints are the records a walk from the start finds, on
+    /// both sides of every checkpoint, with records of different lengths.
+    #[test]
+    fn finds_every_type_id_past_the_checkpoints() {
+        let mut types = Vec::new();
+        for i in 0..100u32 {
+            match i % 3 {
+                0 => types.push((1, 1 << 24, 4, vec![32])), // INT: 16 bytes
+                1 => types.push((0, 2 << 24, 1, vec![])),   // PTR: 12 bytes
+                _ => types.push((0, (13 << 24) | 2, 1, vec![0, 1, 0, 1])), // FUNC_PROTO: 28
+            }
+        }
+        let data = blob(Endian::Little, STRINGS, &types);
+        let btf = Btf::parse(&data, Endian::Little).unwrap();
+        let mut at = 24;
+        for id in 1..=100u32 {
+            assert_eq!(btf.type_by_id(id).unwrap().offset, at, "type id {id}");
+            let (_, _, _, extra) = &types[id as usize - 1];
+            at += 12 + 4 * extra.len();
+        }
+        assert!(btf.type_by_id(0).is_none());
+        assert!(btf.type_by_id(101).is_none());
+        assert!(btf.type_by_id(u32::MAX).is_none());
     }
 
     #[test]

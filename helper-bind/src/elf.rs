@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use crate::btf::Btf;
 use crate::error::{ElfError, ElfErrorKind, Location};
 
 /// `e_machine` of BPF objects.
@@ -369,6 +370,8 @@ pub struct ElfView<'a> {
     pub symbols: Vec<Symbol<'a>>,
     /// Every relocation section, in section order.
     pub relocations: Vec<RelocSection<'a>>,
+    /// `.BTF`, parsed on first use (see [`ElfView::btf`]).
+    btf: std::cell::OnceCell<Result<Option<Btf<'a>>, ElfError>>,
 }
 
 fn out_of_file(loc: Location, what: &'static str, start: u64, size: u64, len: usize) -> ElfError {
@@ -510,6 +513,7 @@ impl<'a> ElfView<'a> {
                 symtab_shndx: None,
                 symbols: Vec::new(),
                 relocations: Vec::new(),
+                btf: Default::default(),
             });
         }
         if shentsize < SHDR_SIZE {
@@ -631,6 +635,7 @@ impl<'a> ElfView<'a> {
             symtab_shndx: None,
             symbols: Vec::new(),
             relocations: Vec::new(),
+            btf: Default::default(),
         };
         // Every tool must see the same instructions: a code section is whole instructions.
         if let Some(s) = view
@@ -676,6 +681,20 @@ impl<'a> ElfView<'a> {
     /// First section named `name`.
     pub fn section_by_name(&self, name: &str) -> Option<&Section<'a>> {
         self.sections.iter().find(|s| s.name == name.as_bytes())
+    }
+
+    /// The object's `.BTF` section, parsed once however many passes read it (it can be
+    /// megabytes). `None` without one; an error naming the section when it is malformed.
+    pub fn btf(&self) -> Result<Option<&Btf<'a>>, ElfError> {
+        let parsed = self.btf.get_or_init(|| {
+            let Some(sec) = self.section_by_name(".BTF") else {
+                return Ok(None);
+            };
+            Btf::parse(self.section_data(sec.index), self.endian)
+                .map(Some)
+                .map_err(|what| ElfError::new(sec.location(0), ElfErrorKind::Btf { what }))
+        });
+        parsed.as_ref().map(Option::as_ref).map_err(Clone::clone)
     }
 
     /// Relocation sections whose entries patch section `target`.
