@@ -3,11 +3,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::classify::relocated_calls;
+use crate::classify::each_relocated_call;
 use crate::elf::ElfView;
 use crate::error::{BindError, BindProblem, ElfError, Error};
 use crate::patch::{apply, edits, PatchStats, Write};
-use crate::plan::{plan, BindOptions, HelperTable};
+use crate::plan::{BindOptions, Binding, HelperTable, Planner};
 use crate::write::write_patched_copy;
 
 /// One call that was bound. Section and symbol names are shared between calls (an object may
@@ -27,20 +27,113 @@ pub struct BoundCall {
 }
 
 /// What a bind did.
+///
+/// The bound calls are kept as the plan's bindings plus the names of their few sections and
+/// symbols, and handed out as [`BoundCall`]s by [`BindReport::bound`]: a report per call,
+/// built up front, would be one of the largest allocations of binding a large object.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BindReport {
-    /// Every call bound, in section and instruction order.
-    pub bound: Vec<BoundCall>,
+    /// The calls bound, in section and instruction order.
+    bindings: Vec<Binding>,
+    /// Names of the sections with bound calls, by section index, ascending.
+    section_names: Vec<(usize, Arc<str>)>,
+    /// Names of the bound symbols, by symbol index, ascending.
+    symbol_names: Vec<(usize, Arc<str>)>,
     /// Relocations, symbols and BTF records changed.
     pub stats: PatchStats,
     /// Externs left for a later link (with `allow_unresolved`).
     pub left_unresolved: Vec<BindProblem>,
 }
 
+/// The name of index `i` in a list sorted by index (empty if missing, which the report's own
+/// construction rules out).
+fn name_of(names: &[(usize, Arc<str>)], i: usize) -> Arc<str> {
+    names
+        .binary_search_by_key(&i, |(at, _)| *at)
+        .map_or_else(|_| Arc::from(""), |k| names[k].1.clone())
+}
+
+/// The distinct values of `indices`, each below `limit`, ascending.
+fn distinct(indices: impl Iterator<Item = usize>, limit: usize) -> Vec<usize> {
+    let mut seen = vec![false; limit];
+    let mut out = Vec::new();
+    for i in indices {
+        if !std::mem::replace(&mut seen[i], true) {
+            out.push(i);
+        }
+    }
+    out.sort_unstable();
+    out
+}
+
 impl BindReport {
+    /// The report of binding `bindings` in `view`.
+    fn new(
+        view: &ElfView,
+        bindings: Vec<Binding>,
+        stats: PatchStats,
+        left_unresolved: Vec<BindProblem>,
+    ) -> Self {
+        let sections = distinct(bindings.iter().map(|b| b.section), view.sections.len());
+        let symbols = distinct(bindings.iter().map(|b| b.symbol), view.symbols.len());
+        BindReport {
+            section_names: sections
+                .into_iter()
+                .map(|i| (i, Arc::from(view.section_name(i).as_ref())))
+                .collect(),
+            symbol_names: symbols
+                .into_iter()
+                .map(|i| (i, Arc::from(view.symbols[i].name().as_ref())))
+                .collect(),
+            bindings,
+            stats,
+            left_unresolved,
+        }
+    }
+
+    /// Every call bound, in section and instruction order.
+    pub fn bound(&self) -> impl ExactSizeIterator<Item = BoundCall> + '_ {
+        self.bindings.iter().map(|b| BoundCall {
+            section: name_of(&self.section_names, b.section),
+            insn: b.insn,
+            name: name_of(&self.symbol_names, b.symbol),
+            canonical: b.canonical.clone(),
+            id: b.id,
+        })
+    }
+
+    /// How many calls were bound.
+    pub fn bound_count(&self) -> usize {
+        self.bindings.len()
+    }
+
     /// Whether the object had nothing to bind (and so is unchanged).
     pub fn is_noop(&self) -> bool {
-        self.bound.is_empty()
+        self.bindings.is_empty()
+    }
+
+    /// How many different helpers the bound calls call.
+    pub fn helper_count(&self) -> usize {
+        // Calls share their helper's name (`Arc`): a handful of distinct pointers is found by
+        // comparing with the few seen so far; only past that are the names themselves sorted.
+        const FEW: usize = 64;
+        let mut seen: Vec<&Arc<str>> = Vec::new();
+        for b in &self.bindings {
+            if seen.iter().any(|s| Arc::ptr_eq(s, &b.canonical)) {
+                continue;
+            }
+            if seen.len() == FEW {
+                let mut all: Vec<&str> = self.bindings.iter().map(|b| &*b.canonical).collect();
+                all.sort_unstable();
+                all.dedup();
+                return all.len();
+            }
+            seen.push(&b.canonical);
+        }
+        let mut names: Vec<&str> = seen.into_iter().map(|s| &**s).collect();
+        names.sort_unstable();
+        names.dedup();
+        names.len()
     }
 
     /// A one-line summary for people.
@@ -48,24 +141,10 @@ impl BindReport {
         if self.is_noop() {
             return "nothing to bind: no helper call is bound by name; object unchanged".into();
         }
-        // Calls share their helper's name: distinct pointers first (integers sort fast), then
-        // the few names behind them.
-        let mut shared: Vec<*const u8> = self.bound.iter().map(|b| b.canonical.as_ptr()).collect();
-        shared.sort_unstable();
-        shared.dedup();
-        let mut helpers: Vec<&str> = Vec::with_capacity(shared.len());
-        for b in &self.bound {
-            if let Ok(i) = shared.binary_search(&b.canonical.as_ptr()) {
-                helpers.push(&b.canonical);
-                shared[i] = std::ptr::null();
-            }
-        }
-        helpers.sort_unstable();
-        helpers.dedup();
         format!(
             "bound {} call(s) to {} helper(s); removed {} relocation(s) and {} symbol(s); made {} BTF FUNC(s) static",
-            self.bound.len(),
-            helpers.len(),
+            self.bound_count(),
+            self.helper_count(),
             self.stats.relocations_removed,
             self.stats.symbols_removed,
             self.stats.btf_funcs_fixed
@@ -116,33 +195,13 @@ pub fn bind_edits(
     options: BindOptions,
 ) -> Result<(Vec<Write>, BindReport), BindFailure> {
     let view = ElfView::parse(data).map_err(BindFailure::BadInput)?;
-    // Binding only concerns relocated calls: no need to scan every instruction.
-    let sites = relocated_calls(&view).map_err(BindFailure::BadInput)?;
-    let plan = plan(&view, &sites, table, options).map_err(BindFailure::Bind)?;
+    // Binding only concerns relocated calls: no need to scan every instruction, nor to keep
+    // the calls it does not rewrite.
+    let mut planner = Planner::new(&view, &[], options);
+    each_relocated_call(&view, |site| planner.add(&site, table)).map_err(BindFailure::BadInput)?;
+    let plan = planner.finish().map_err(BindFailure::Bind)?;
     let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
-    // Names by section and symbol index, made once each (objects may have 10^5 calls).
-    let mut sections: Vec<Option<Arc<str>>> = vec![None; view.sections.len()];
-    let mut names: Vec<Option<Arc<str>>> = vec![None; view.symbols.len()];
-    let bound = plan
-        .bindings
-        .iter()
-        .map(|b| BoundCall {
-            section: sections[b.section]
-                .get_or_insert_with(|| Arc::from(view.section_name(b.section).as_ref()))
-                .clone(),
-            insn: b.insn,
-            name: names[b.symbol]
-                .get_or_insert_with(|| Arc::from(view.symbols[b.symbol].name().as_ref()))
-                .clone(),
-            canonical: b.canonical.clone(),
-            id: b.id,
-        })
-        .collect();
-    let report = BindReport {
-        bound,
-        stats,
-        left_unresolved: plan.left_unresolved,
-    };
+    let report = BindReport::new(&view, plan.bindings, stats, plan.left_unresolved);
     Ok((writes, report))
 }
 
@@ -220,4 +279,94 @@ pub fn bind_file(
         None => {}
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elf::{Endian, R_BPF_64_32};
+    use crate::insn::{Insn, OP_CALL};
+    use crate::platform::{Platform, PlatformKind};
+    use crate::synth::ObjectBuilder;
+
+    /// An object whose sections each call the named helpers once, in order.
+    fn object(sections: &[(&str, &[&str])]) -> Vec<u8> {
+        let e = Endian::Little;
+        let call = Insn {
+            code: OP_CALL,
+            dst: 0,
+            src: 1,
+            off: 0,
+            imm: -1,
+        }
+        .encode(e);
+        let mut b = ObjectBuilder::new(e);
+        let mut symbols: Vec<(String, usize)> = Vec::new();
+        for (section, names) in sections {
+            let mut code = vec![call; names.len()];
+            code.push([0x95, 0, 0, 0, 0, 0, 0, 0]);
+            let sec = b.code_section(section, &code);
+            for (k, name) in names.iter().enumerate() {
+                let symbol = match symbols.iter().find(|(n, _)| n == name) {
+                    Some(&(_, s)) => s,
+                    None => {
+                        let s = b.undefined(name);
+                        symbols.push((name.to_string(), s));
+                        s
+                    }
+                };
+                b.reloc(sec, k as u64 * 8, symbol, R_BPF_64_32);
+            }
+        }
+        b.build()
+    }
+
+    #[test]
+    fn report_names_each_call_by_section_symbol_and_helper() {
+        let mut obj = object(&[
+            ("xdp", &["bpf_map_lookup_elem", "bpf_printk"]),
+            ("tc", &["bpf_ktime_get_ns", "bpf_map_lookup_elem"]),
+        ]);
+        let linux = Platform::builtin(PlatformKind::Linux);
+        let report = bind(&mut obj, &linux, BindOptions::default()).unwrap();
+        let calls: Vec<(String, usize, String, String, u32)> = report
+            .bound()
+            .map(|b| {
+                let (s, n, c) = (b.section, b.name, b.canonical);
+                (s.to_string(), b.insn, n.to_string(), c.to_string(), b.id)
+            })
+            .collect();
+        let call = |s: &str, i, n: &str, c: &str, id| (s.into(), i, n.into(), c.into(), id);
+        assert_eq!(
+            calls,
+            vec![
+                call("xdp", 0, "bpf_map_lookup_elem", "bpf_map_lookup_elem", 1),
+                call("xdp", 1, "bpf_printk", "bpf_trace_printk", 6),
+                call("tc", 0, "bpf_ktime_get_ns", "bpf_ktime_get_ns", 5),
+                call("tc", 1, "bpf_map_lookup_elem", "bpf_map_lookup_elem", 1),
+            ]
+        );
+        assert_eq!(report.bound_count(), 4);
+        assert_eq!(report.helper_count(), 3);
+        assert!(report
+            .summary()
+            .starts_with("bound 4 call(s) to 3 helper(s)"));
+    }
+
+    /// Past 64 distinct shared names (one per section here, all the same helper), the count
+    /// falls back to comparing the names themselves.
+    #[test]
+    fn helper_count_compares_names_past_the_few_shared_ones() {
+        let names: Vec<String> = (0..70).map(|i| format!("tc/s{i}")).collect();
+        let calls: &[&str] = &["bpf_ktime_get_ns", "bpf_get_prandom_u32"];
+        let sections: Vec<(&str, &[&str])> = names.iter().map(|n| (n.as_str(), calls)).collect();
+        let mut obj = object(&sections);
+        let linux = Platform::builtin(PlatformKind::Linux);
+        let report = bind(&mut obj, &linux, BindOptions::default()).unwrap();
+        assert_eq!(report.bound_count(), 140);
+        assert_eq!(report.helper_count(), 2);
+        let sections: std::collections::HashSet<Arc<str>> =
+            report.bound().map(|b| b.section).collect();
+        assert_eq!(sections.len(), 70);
+    }
 }

@@ -170,6 +170,15 @@ impl<'k> TargetCache<'k> {
 /// instruction order: what binding needs, found from the relocation tables without scanning
 /// every instruction. The same checks as [`classify`] apply to each relocation.
 pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
+    let mut sites = Vec::new();
+    each_relocated_call(view, |site| sites.push(site))?;
+    Ok(sites)
+}
+
+/// Gives every relocated call of [`relocated_calls`] to `each`, in the same order, without
+/// collecting them: binding keeps only the calls it rewrites (an object may have 10^5 calls).
+/// Every relocation is checked first, so `each` sees nothing when the object is malformed.
+pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Result<(), ElfError> {
     let ksyms = ksym_names(view)?;
     let mut targets = TargetCache::new(view, &ksyms);
     let per_section = view
@@ -178,13 +187,11 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
         .filter(|s| s.is_code())
         .map(|s| Ok((s, call_relocations(view, s.index)?)))
         .collect::<Result<Vec<_>, ElfError>>()?;
-    // Sized once: growing a vector of 10^5 sites would copy it again and again.
-    let mut sites = Vec::with_capacity(per_section.iter().map(|(_, c)| c.len()).sum());
     for (sec, calls) in per_section {
         let code = view.section_data(sec.index);
         for (offset, r) in calls {
             let at = offset as usize;
-            sites.push(CallSite {
+            each(CallSite {
                 section: sec.index,
                 insn: at / INSN_SIZE,
                 raw: Insn::decode(view.endian, &code[at..at + INSN_SIZE]),
@@ -193,7 +200,7 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
             });
         }
     }
-    Ok(sites)
+    Ok(())
 }
 
 /// `R_BPF_64_32` relocations of code section `target`, by byte offset, each checked to sit on

@@ -437,18 +437,46 @@ pub fn plan(
     table: &dyn HelperTable,
     options: BindOptions,
 ) -> Result<Plan, BindError> {
-    let mut resolver = Resolver::new(view, sites);
-    let mut out = Plan::default();
-    out.bindings.reserve(sites.len());
-    let mut problems = Vec::new();
+    let mut planner = Planner::new(view, sites, options);
+    planner.out.bindings.reserve(sites.len());
     for site in sites {
+        planner.add(site, table);
+    }
+    planner.finish()
+}
+
+/// A plan built one call site at a time: [`plan`] gives it a list, binding streams the
+/// relocated calls into it without collecting them.
+pub(crate) struct Planner<'a, 'v> {
+    view: &'a ElfView<'v>,
+    resolver: Resolver<'a, 'v>,
+    options: BindOptions,
+    out: Plan,
+    problems: Vec<BindProblem>,
+}
+
+impl<'a, 'v> Planner<'a, 'v> {
+    /// A planner for `view`; `sites` are the call sites known up front (for the call graph of
+    /// subprograms; may be empty, the graph then comes from a scan of the code).
+    pub(crate) fn new(view: &'a ElfView<'v>, sites: &'a [CallSite], options: BindOptions) -> Self {
+        Planner {
+            view,
+            resolver: Resolver::new(view, sites),
+            options,
+            out: Plan::default(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// Adds `site`: a binding, an unresolved extern left alone, a problem, or nothing.
+    pub(crate) fn add(&mut self, site: &CallSite, table: &dyn HelperTable) {
         // Extern targets always come with their relocation.
         let (CallTarget::Extern { symbol, .. }, Some(reloc)) = (&site.target, site.reloc) else {
-            continue;
+            return;
         };
-        match resolver.resolve(site, table) {
+        match self.resolver.resolve(site, table) {
             // `canonical` is shared with every other call the resolver's cache answers.
-            Outcome::Bind { id, canonical } => out.bindings.push(Binding {
+            Outcome::Bind { id, canonical } => self.out.bindings.push(Binding {
                 section: site.section,
                 insn: site.insn,
                 reloc,
@@ -456,18 +484,26 @@ pub fn plan(
                 id,
                 canonical,
             }),
-            Outcome::Problem(p @ BindProblem::Unresolved { .. }) if options.allow_unresolved => {
-                out.left_unresolved.push(p)
+            Outcome::Problem(p @ BindProblem::Unresolved { .. })
+                if self.options.allow_unresolved =>
+            {
+                self.out.left_unresolved.push(p)
             }
-            Outcome::Problem(p) => problems.push(p),
+            Outcome::Problem(p) => self.problems.push(p),
             _ => {}
         }
     }
-    if !problems.is_empty() {
-        return Err(BindError { problems });
+
+    /// The plan, or every problem found.
+    pub(crate) fn finish(mut self) -> Result<Plan, BindError> {
+        if !self.problems.is_empty() {
+            return Err(BindError {
+                problems: self.problems,
+            });
+        }
+        self.out.drop_symbols = unused_after(self.view, &self.out.bindings);
+        Ok(self.out)
     }
-    out.drop_symbols = unused_after(view, &out.bindings);
-    Ok(out)
 }
 
 /// Symbols of `bindings` that no relocation (nor section group) refers to once the bound

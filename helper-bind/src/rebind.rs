@@ -60,7 +60,7 @@ impl RebindOutput {
             self.check.from,
             self.check.platform,
             self.unbound,
-            self.bound.bound.len()
+            self.bound.bound_count()
         )
     }
 }

@@ -77,7 +77,7 @@ fn dropped_symbols_are_renumbered_in_relocations_addrsig_and_symtab() {
             )
             .unwrap();
             assert_eq!(obj.len(), len);
-            assert_eq!(report.bound.len(), 3);
+            assert_eq!(report.bound_count(), 3);
             assert_eq!(report.stats.relocations_removed, 3);
             assert_eq!(report.stats.symbols_removed, 2);
             let v = ElfView::parse(&obj).unwrap();
@@ -133,7 +133,7 @@ fn em_none_objects_bind() {
         BindOptions::default(),
     )
     .unwrap();
-    let ids: Vec<u32> = report.bound.iter().map(|b| b.id).collect();
+    let ids: Vec<u32> = report.bound().map(|b| b.id).collect();
     assert_eq!(ids, vec![1, 9, 1]);
 }
 
@@ -161,11 +161,9 @@ fn windows_printk_binds_by_argument_count_or_refuses() {
     ] {
         let mut obj = printk_object(regs);
         let r = bind(&mut obj, &windows, BindOptions::default()).unwrap();
-        assert_eq!(r.bound[0].id, id, "{regs:?}");
-        assert_eq!(
-            &*r.bound[0].canonical,
-            format!("bpf_trace_printk{}", id - 10)
-        );
+        let first = r.bound().next().unwrap();
+        assert_eq!(first.id, id, "{regs:?}");
+        assert_eq!(&*first.canonical, format!("bpf_trace_printk{}", id - 10));
     }
     for regs in [&[1u8][..], &[1, 2, 4], &[2, 3]] {
         let mut obj = printk_object(regs);
@@ -195,7 +193,7 @@ fn windows_printk_binds_by_argument_count_or_refuses() {
         BindOptions::default(),
     )
     .unwrap();
-    assert_eq!(r.bound[0].id, 6);
+    assert_eq!(r.bound().next().unwrap().id, 6);
 }
 
 #[test]

@@ -27,7 +27,7 @@ fn linux_object_rebinds_to_exactly_the_windows_early_build() {
         )
         .unwrap();
         assert_eq!(out.unbound, 10, "{target:?}");
-        assert_eq!(out.bound.bound.len(), 10);
+        assert_eq!(out.bound.bound_count(), 10);
         assert_eq!(
             code_sections(&out.bytes),
             code_sections(&read(&windows)),
@@ -250,8 +250,7 @@ fn options_let_width_differences_and_missing_helpers_through() {
     // Everything else bound to Linux IDs; the missing helper stays a call by name.
     let ids: Vec<(String, u32)> = out
         .bound
-        .bound
-        .iter()
+        .bound()
         .map(|b| (b.canonical.to_string(), b.id))
         .collect();
     assert!(ids.contains(&("bpf_xdp_adjust_head".into(), 44)), "{ids:?}");
