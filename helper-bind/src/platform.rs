@@ -187,9 +187,9 @@ pub struct Platform {
     prefixes: Vec<(String, usize)>,
     /// Fixed-arity printk helpers, ascending arity; empty when the platform has none.
     printk_by_arity: Vec<(u8, u32)>,
-    /// [`Platform::helper_names`], listed once per index (the "did you mean" candidates,
-    /// asked for once per unknown name).
-    names: Vec<String>,
+    /// [`Platform::helper_names`], listed on first use (the "did you mean" candidates, asked
+    /// for once per unknown name; a bind without unknown names never needs them).
+    names: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Platform {
@@ -224,7 +224,7 @@ impl Platform {
             program_type_index: HashMap::new(),
             prefixes: Vec::new(),
             printk_by_arity: Vec::new(),
-            names: Vec::new(),
+            names: std::sync::OnceLock::new(),
         };
         platform.index();
         platform
@@ -424,12 +424,16 @@ impl Platform {
             })
             .collect();
         self.printk_by_arity.sort_unstable();
-        self.names = self.helper_names().map(str::to_string).collect();
+        self.names = std::sync::OnceLock::new();
     }
 
-    /// [`Platform::helper_names`] as a list, computed when the table was indexed.
+    /// [`Platform::helper_names`] as a list, computed once.
     pub fn helper_name_list(&self) -> Vec<&str> {
-        self.names.iter().map(String::as_str).collect()
+        self.names
+            .get_or_init(|| self.helper_names().map(str::to_string).collect())
+            .iter()
+            .map(String::as_str)
+            .collect()
     }
 }
 
