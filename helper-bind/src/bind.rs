@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::classify::each_relocated_call;
+use crate::classify::each_relocated_call_lazily;
 use crate::elf::ElfView;
 use crate::error::{BindError, BindProblem, ElfError, Error};
 use crate::patch::{apply, edits, PatchStats, Write};
@@ -198,7 +198,16 @@ pub fn bind_edits(
     // Binding only concerns relocated calls: no need to scan every instruction, nor to keep
     // the calls it does not rewrite.
     let mut planner = Planner::new(&view, &[], options);
-    each_relocated_call(&view, |site| planner.add(&site, table)).map_err(BindFailure::BadInput)?;
+    // At most one binding per relocation of a code section: sized once, never regrown.
+    planner.reserve(
+        view.relocations
+            .iter()
+            .filter(|r| view.sections[r.target].is_code())
+            .map(|r| r.len())
+            .sum(),
+    );
+    each_relocated_call_lazily(&view, |call, site| planner.add_relocated(call, site, table))
+        .map_err(BindFailure::BadInput)?;
     let plan = planner.finish().map_err(BindFailure::Bind)?;
     let (writes, stats) = edits(&view, &plan).map_err(BindFailure::BadInput)?;
     let report = BindReport::new(&view, plan.bindings, stats, plan.left_unresolved);
@@ -291,22 +300,44 @@ mod tests {
 
     /// An object whose sections each call the named helpers once, in order.
     fn object(sections: &[(&str, &[&str])]) -> Vec<u8> {
+        let calls: Vec<(&str, Vec<Call>)> = sections
+            .iter()
+            .map(|(section, names)| (*section, names.iter().map(|&n| (n, &[][..])).collect()))
+            .collect();
+        let sections: Vec<(&str, &[Call])> = calls.iter().map(|(s, c)| (*s, &c[..])).collect();
+        object_with_args(&sections)
+    }
+
+    /// A helper call: its name and the argument registers set before it.
+    type Call<'a> = (&'a str, &'a [u8]);
+
+    /// An object whose sections call the named helpers in order, each after setting the
+    /// listed argument registers.
+    fn object_with_args(sections: &[(&str, &[Call])]) -> Vec<u8> {
         let e = Endian::Little;
-        let call = Insn {
-            code: OP_CALL,
-            dst: 0,
-            src: 1,
-            off: 0,
-            imm: -1,
-        }
-        .encode(e);
+        let insn = |code, dst, src, imm| {
+            Insn {
+                code,
+                dst,
+                src,
+                off: 0,
+                imm,
+            }
+            .encode(e)
+        };
         let mut b = ObjectBuilder::new(e);
         let mut symbols: Vec<(String, usize)> = Vec::new();
-        for (section, names) in sections {
-            let mut code = vec![call; names.len()];
-            code.push([0x95, 0, 0, 0, 0, 0, 0, 0]);
+        for (section, calls) in sections {
+            let mut code = Vec::new();
+            let mut at = Vec::new();
+            for (_, regs) in calls.iter() {
+                code.extend(regs.iter().map(|&r| insn(0xb7, r, 0, 0)));
+                at.push(code.len() as u64 * 8);
+                code.push(insn(OP_CALL, 0, 1, -1));
+            }
+            code.push(insn(0x95, 0, 0, 0));
             let sec = b.code_section(section, &code);
-            for (k, name) in names.iter().enumerate() {
+            for ((name, _), offset) in calls.iter().zip(at) {
                 let symbol = match symbols.iter().find(|(n, _)| n == name) {
                     Some(&(_, s)) => s,
                     None => {
@@ -315,10 +346,67 @@ mod tests {
                         s
                     }
                 };
-                b.reloc(sec, k as u64 * 8, symbol, R_BPF_64_32);
+                b.reloc(sec, offset, symbol, R_BPF_64_32);
             }
         }
         b.build()
+    }
+
+    /// Binding remembers a symbol's binding per section and skips resolving its later calls;
+    /// it must bind exactly what planning every call site does, including calls that bind by
+    /// their arguments (Windows printk) between remembered ones.
+    #[test]
+    fn remembered_bindings_match_planning_every_call() {
+        let printk2: Call = ("bpf_printk", &[1, 2]);
+        let printk3: Call = ("bpf_printk", &[1, 2, 3]);
+        let lookup: Call = ("bpf_map_lookup_elem", &[1, 2]);
+        let head: Call = ("bpf_xdp_adjust_head", &[1, 2]);
+        let obj = object_with_args(&[
+            (
+                "xdp",
+                &[
+                    printk2, lookup, printk3, lookup, head, printk2, head, lookup,
+                ],
+            ),
+            ("xdp/second", &[head, lookup, printk3, lookup]),
+            ("bind4", &[lookup, printk2, lookup]),
+        ]);
+        for kind in [PlatformKind::Linux, PlatformKind::Windows] {
+            let platform = Platform::builtin(kind);
+            let view = ElfView::parse(&obj).unwrap();
+            let sites = crate::classify::relocated_calls(&view).unwrap();
+            let options = BindOptions::default();
+            let planned = crate::plan::plan(&view, &sites, &platform, options);
+            let (_, report) = bind_edits(&obj, &platform, options).unwrap();
+            let plan = planned.unwrap();
+            assert_eq!(report.bindings, plan.bindings, "{kind}");
+            assert_eq!(report.bound_count(), 15, "{kind}");
+            let ids: Vec<u32> = report.bindings.iter().map(|b| b.id).collect();
+            if kind == PlatformKind::Windows {
+                // printk by its argument count (r1-r2 set: printk2, ID 12; r1-r3: 13) wherever
+                // it sits between remembered calls.
+                assert_eq!(&ids[..8], &[12, 1, 13, 1, 65536, 12, 65536, 1]);
+            }
+        }
+    }
+
+    /// A binding is remembered for its section only: the same helper called from a section
+    /// of another program type is resolved again (and refused on Windows).
+    #[test]
+    fn remembered_bindings_are_per_section() {
+        let head: Call = ("bpf_xdp_adjust_head", &[1, 2]);
+        let obj = object_with_args(&[("xdp", &[head, head]), ("bind4", &[head])]);
+        let windows = Platform::builtin(PlatformKind::Windows);
+        let Err(BindFailure::Bind(e)) = bind_edits(&obj, &windows, BindOptions::default()) else {
+            panic!("bpf_xdp_adjust_head bound in a bind program");
+        };
+        assert!(
+            matches!(&e.problems[..], [BindProblem::WrongProgramType { section, .. }] if section == "bind4"),
+            "{e}"
+        );
+        let linux = Platform::builtin(PlatformKind::Linux);
+        let (_, report) = bind_edits(&obj, &linux, BindOptions::default()).unwrap();
+        assert_eq!(report.bound_count(), 3);
     }
 
     #[test]

@@ -179,6 +179,28 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
 /// collecting them: binding keeps only the calls it rewrites (an object may have 10^5 calls).
 /// Every relocation is checked first, so `each` sees nothing when the object is malformed.
 pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Result<(), ElfError> {
+    each_relocated_call_lazily(view, |_, site| each(site()))
+}
+
+/// A relocated call before its [`CallSite`] is made.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RelocatedCall {
+    /// Code section index.
+    pub section: usize,
+    /// Instruction index.
+    pub insn: usize,
+    /// Its relocation.
+    pub reloc: RelocRef,
+    /// The relocation's symbol index.
+    pub symbol: usize,
+}
+
+/// [`each_relocated_call`], handing `each` the call's location and a maker of its
+/// [`CallSite`], for callers that can often tell from the location alone what to do.
+pub(crate) fn each_relocated_call_lazily(
+    view: &ElfView,
+    mut each: impl FnMut(RelocatedCall, &mut dyn FnMut() -> CallSite),
+) -> Result<(), ElfError> {
     let ksyms = ksym_names(view)?;
     let mut targets = TargetCache::new(view, &ksyms);
     let per_section = view
@@ -191,9 +213,15 @@ pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Re
         let code = view.section_data(sec.index);
         for (offset, r) in calls {
             let at = offset as usize;
-            each(CallSite {
+            let call = RelocatedCall {
                 section: sec.index,
                 insn: at / INSN_SIZE,
+                reloc: r,
+                symbol: view.relocations[r.table].entry(r.entry).symbol as usize,
+            };
+            each(call, &mut || CallSite {
+                section: call.section,
+                insn: call.insn,
                 raw: Insn::decode(view.endian, &code[at..at + INSN_SIZE]),
                 reloc: Some(r),
                 target: targets.target(view, r),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::callgraph::{CallGraph, SUBPROGRAM_SECTION};
-use crate::classify::{classify, CallSite, CallTarget, RelocRef};
+use crate::classify::{classify, CallSite, CallTarget, RelocRef, RelocatedCall};
 use crate::elf::{ElfView, SHT_GROUP};
 use crate::error::{BindError, BindProblem};
 use crate::insn::{ArgScan, Flow, INSN_SIZE};
@@ -163,10 +163,16 @@ impl<'a, 'v> Resolver<'a, 'v> {
 
     /// What happens to `site` on the platform of `table`.
     pub fn resolve(&mut self, site: &CallSite, table: &dyn HelperTable) -> Outcome {
+        self.resolve_noting(site, table).0
+    }
+
+    /// [`Resolver::resolve`], and whether the outcome holds for every call of the same name in
+    /// the same section (it does unless it came from the call's arguments or callers).
+    fn resolve_noting(&mut self, site: &CallSite, table: &dyn HelperTable) -> (Outcome, bool) {
         let view = self.view;
         let CallTarget::Extern { name, .. } = &site.target else {
             let section = view.section_name(site.section);
-            return match &site.target {
+            let outcome = match &site.target {
                 CallTarget::Numeric { id } => Outcome::Numeric {
                     id: *id,
                     name: table.name_of_id(*id, &section).map(str::to_string),
@@ -175,18 +181,19 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 CallTarget::Kfunc { .. } => Outcome::Kfunc,
                 _ => Outcome::Other,
             };
+            return (outcome, false);
         };
         if let Some((_, _, known)) = self
             .recent
             .iter()
             .find(|(section, n, _)| *section == site.section && Arc::ptr_eq(n, name))
         {
-            return relocate(known, site.insn);
+            return (relocate(known, site.insn), true);
         }
         if let Some(known) = self.cache.get(&site.section).and_then(|c| c.get(&**name)) {
             let known = known.clone();
             self.remember(site.section, name, &known);
-            return relocate(&known, site.insn);
+            return (relocate(&known, site.insn), true);
         }
         let section = view.section_name(site.section);
         let outcome = match table.resolve(name, &section) {
@@ -195,7 +202,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 canonical: canonical.into(),
             },
             Resolution::WrongProgramType { .. } if section == SUBPROGRAM_SECTION => {
-                return self.through_callers(site, name, table);
+                return (self.through_callers(site, name, table), false);
             }
             Resolution::WrongProgramType { needs } => {
                 Outcome::Problem(BindProblem::WrongProgramType {
@@ -209,7 +216,10 @@ impl<'a, 'v> Resolver<'a, 'v> {
                 let flow = self.flows.get(view, site.section);
                 let scan =
                     flow.args_before(view.endian, view.section_data(site.section), site.insn);
-                return by_arity(scan, choices, name, &section, site.insn, table);
+                return (
+                    by_arity(scan, choices, name, &section, site.insn, table),
+                    false,
+                );
             }
             Resolution::Unknown => match variadic_printk(name, &section, table) {
                 Some(bind) => bind,
@@ -226,7 +236,7 @@ impl<'a, 'v> Resolver<'a, 'v> {
             .or_default()
             .insert(name.clone(), outcome.clone());
         self.remember(site.section, name, &outcome);
-        outcome
+        (outcome, true)
     }
 
     fn remember(&mut self, section: usize, name: &Arc<str>, outcome: &Outcome) {
@@ -453,6 +463,10 @@ pub(crate) struct Planner<'a, 'v> {
     options: BindOptions,
     out: Plan,
     problems: Vec<BindProblem>,
+    /// By symbol index: the section it was last bound from, its ID and helper name, when
+    /// that binding holds for every call of the symbol from the section (see
+    /// [`Planner::add_relocated`]).
+    known: Vec<Option<(usize, u32, Arc<str>)>>,
 }
 
 impl<'a, 'v> Planner<'a, 'v> {
@@ -465,16 +479,68 @@ impl<'a, 'v> Planner<'a, 'v> {
             options,
             out: Plan::default(),
             problems: Vec::new(),
+            known: Vec::new(),
         }
+    }
+
+    /// Makes room for `bindings` more bindings.
+    pub(crate) fn reserve(&mut self, bindings: usize) {
+        self.out.bindings.reserve(bindings);
     }
 
     /// Adds `site`: a binding, an unresolved extern left alone, a problem, or nothing.
     pub(crate) fn add(&mut self, site: &CallSite, table: &dyn HelperTable) {
+        if site.reloc.is_some() && matches!(site.target, CallTarget::Extern { .. }) {
+            let outcome = self.resolver.resolve(site, table);
+            self.take(site, outcome);
+        }
+    }
+
+    /// Adds the relocated call `call`, whose [`CallSite`] `site` makes only when the call is
+    /// not the same as an earlier one: an object calls a handful of helpers from a handful of
+    /// sections, 10^5 times, and a call to an already bound symbol from the same section binds
+    /// the same way (unless its arguments or callers decided, which is never remembered).
+    pub(crate) fn add_relocated(
+        &mut self,
+        call: RelocatedCall,
+        site: &mut dyn FnMut() -> CallSite,
+        table: &dyn HelperTable,
+    ) {
+        if let Some(Some((section, id, canonical))) = self.known.get(call.symbol) {
+            if *section == call.section {
+                self.out.bindings.push(Binding {
+                    section: call.section,
+                    insn: call.insn,
+                    reloc: call.reloc,
+                    symbol: call.symbol,
+                    id: *id,
+                    canonical: canonical.clone(),
+                });
+                return;
+            }
+        }
+        let site = site();
+        if !matches!(site.target, CallTarget::Extern { .. }) {
+            return;
+        }
+        let (outcome, for_every_call) = self.resolver.resolve_noting(&site, table);
+        if let (Outcome::Bind { id, canonical }, true) = (&outcome, for_every_call) {
+            if self.known.len() <= call.symbol {
+                self.known
+                    .resize(self.view.symbols.len().max(call.symbol + 1), None);
+            }
+            self.known[call.symbol] = Some((call.section, *id, canonical.clone()));
+        }
+        self.take(&site, outcome);
+    }
+
+    /// Records what `outcome` means for the extern call `site`.
+    fn take(&mut self, site: &CallSite, outcome: Outcome) {
         // Extern targets always come with their relocation.
         let (CallTarget::Extern { symbol, .. }, Some(reloc)) = (&site.target, site.reloc) else {
             return;
         };
-        match self.resolver.resolve(site, table) {
+        match outcome {
             // `canonical` is shared with every other call the resolver's cache answers.
             Outcome::Bind { id, canonical } => self.out.bindings.push(Binding {
                 section: site.section,
