@@ -446,7 +446,7 @@ fn string_at<'a>(
     data: &'a [u8],
     table: &Section<'a>,
     offset: u64,
-    loc: &Location,
+    loc: impl FnOnce() -> Location,
 ) -> Result<&'a [u8], ElfError> {
     let bytes = &data[table.file_range()];
     if offset >= bytes.len() as u64 {
@@ -454,7 +454,7 @@ fn string_at<'a>(
             return Ok(&[]);
         }
         return Err(ElfError::new(
-            loc.clone(),
+            loc(),
             ElfErrorKind::IndexOutOfRange {
                 what: "string offset",
                 index: offset,
@@ -466,7 +466,7 @@ fn string_at<'a>(
     match rest.iter().position(|&b| b == 0) {
         Some(n) => Ok(&rest[..n]),
         None => Err(ElfError::new(
-            loc.clone(),
+            loc(),
             ElfErrorKind::UnterminatedString { offset },
         )),
     }
@@ -636,8 +636,8 @@ impl<'a> ElfView<'a> {
         for s in sections.iter_mut().skip(1) {
             let h = s.header_offset;
             let name_off = u64::from(endian.u32(&data[h as usize..]));
-            let loc = Location::in_section(s.index, format!("#{}", s.index), h);
-            s.name = string_at(data, &names, name_off, &loc)?;
+            let loc = || Location::in_section(s.index, format!("#{}", s.index), h);
+            s.name = string_at(data, &names, name_off, loc)?;
         }
         for s in &sections {
             if !in_file(s) {
@@ -812,13 +812,14 @@ impl<'a> ElfView<'a> {
         for i in 0..count {
             let at = base + i * entsize;
             let b = &self.data[at as usize..(at + SYM_SIZE) as usize];
-            let loc = self.sections[symtab].location(i * entsize);
-            let name = string_at(self.data, &strings, u64::from(endian.u32(b)), &loc)?;
+            // Built only for an error: a location owns the section's name.
+            let loc = || self.sections[symtab].location(i * entsize);
+            let name = string_at(self.data, &strings, u64::from(endian.u32(b)), loc)?;
             let mut shndx = u32::from(endian.u16(&b[6..]));
             if shndx == u32::from(SHN_XINDEX) {
                 let Some(t) = shndx_table else {
                     return Err(ElfError::new(
-                        loc,
+                        loc(),
                         ElfErrorKind::Malformed {
                             what: format!("symbol {i} uses SHN_XINDEX but there is no SHT_SYMTAB_SHNDX section"),
                         },
@@ -843,7 +844,7 @@ impl<'a> ElfView<'a> {
             let reserved = raw >= SHN_LORESERVE && raw != SHN_XINDEX;
             if !reserved && shndx as usize >= self.sections.len() {
                 return Err(ElfError::new(
-                    loc,
+                    loc(),
                     ElfErrorKind::IndexOutOfRange {
                         what: "section index of symbol",
                         index: u64::from(shndx),
