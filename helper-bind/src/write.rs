@@ -117,6 +117,9 @@ fn write_run(
     Ok(())
 }
 
+/// Stretches shorter than this are written from memory rather than copied by the kernel.
+const SMALL_COPY: usize = 16 * 1024;
+
 /// Copies `range` of `source` to the same offsets of `dest` inside the kernel
 /// (`copy_file_range`: no copy through this process, a reflink where the file system can).
 /// Where the kernel cannot (another file system, an old kernel) or the input got shorter
@@ -127,6 +130,10 @@ fn copy_range(
     original: &[u8],
     range: std::ops::Range<usize>,
 ) -> std::io::Result<()> {
+    if range.len() < SMALL_COPY {
+        // A kernel copy costs more to set up than a short write from memory.
+        return dest.write_all_at(&original[range.clone()], range.start as u64);
+    }
     let end = range.end as u64;
     let (mut at_in, mut at_out) = (range.start as u64, range.start as u64);
     while at_in < end {

@@ -483,3 +483,104 @@ fn program_type_helper_in_a_subprogram_binds_only_when_its_callers_agree() {
         .collect();
     assert_eq!(statuses, vec!["subprogram-program-type"; 2]);
 }
+
+/// A late-bound C program of `functions` functions with five helper calls each and enough
+/// arithmetic that code, BTF and `.BTF.ext` grow like real programs (the shape of
+/// `scripts/bench-helper-bind`'s objects).
+fn large_program(functions: usize) -> String {
+    let mut out = String::from(
+        "#include <linux/types.h>\n#include <bpf_helper_defs.h>\n\
+         #define SEC(name) __attribute__((section(name), used))\n\
+         struct { int (*type)[2]; int (*max_entries)[4]; __u32 *key; __u64 *value; } m SEC(\".maps\");\n",
+    );
+    for i in 0..functions {
+        let mix: String = (0..12)
+            .map(|j| {
+                format!(
+                    "\tx = (x ^ (x >> {})) * {}ULL + {};\n",
+                    j % 13 + 3,
+                    2654435761u64 + (i * 31 + j) as u64,
+                    i * 7 + j
+                )
+            })
+            .collect();
+        out += &format!(
+            "__attribute__((noinline)) __u64 f{i}(__u64 x)\n{{\n\t__u32 k = x & 3;\n\
+             \t__u64 *v = bpf_map_lookup_elem(&m, &k);\n\tif (v) x += *v;\n{mix}\
+             \tx ^= bpf_ktime_get_ns();\n\tbpf_map_update_elem(&m, &k, &x, 0);\n{mix}\
+             \tx += bpf_get_prandom_u32() + bpf_get_smp_processor_id();\n\treturn x;\n}}\n"
+        );
+    }
+    let calls: Vec<String> = (0..functions)
+        .step_by(functions / 20 + 1)
+        .map(|i| format!("f{i}(x)"))
+        .collect();
+    out += &format!(
+        "SEC(\"xdp\") int entry(void *ctx) {{ __u64 x = bpf_ktime_get_ns(); return (int)({}); }}\n\
+         char LICENSE[] SEC(\"license\") = \"GPL\";\n",
+        calls.join(" + ")
+    );
+    out
+}
+
+/// A megabyte-sized object (many staging buffers of calls, kernel copies between them): the
+/// file written, with `-o` and in place, is exactly the in-memory bind, in both byte orders;
+/// binding it again changes nothing and leaves no temporary file.
+#[test]
+fn large_objects_written_are_the_in_memory_bind() {
+    use helper_bind::platform::{Platform, PlatformKind};
+    let dir = tempfile::tempdir().unwrap();
+    let source = dir.path().join("large.c");
+    fs::write(&source, large_program(150)).unwrap();
+    let linux = Platform::builtin(PlatformKind::Linux);
+    for target in ["bpf", "bpfeb"] {
+        let late = compile_file(dir.path(), &source, "linux", target, true);
+        let input = fs::read(&late).unwrap();
+        assert!(
+            input.len() > 1 << 20,
+            "{target}: only {} bytes",
+            input.len()
+        );
+        let mut expected = input.clone();
+        let report =
+            helper_bind::bind(&mut expected, &linux, helper_bind::BindOptions::default()).unwrap();
+        assert!(report.bound_count() >= 750, "{target}");
+
+        let out = dir.path().join("large-bound.o");
+        let run = helper_bind(&[
+            "--platform",
+            "linux",
+            "-o",
+            out.to_str().unwrap(),
+            late.to_str().unwrap(),
+        ]);
+        assert_eq!(status(&run).0, 0, "{}", status(&run).1);
+        assert!(
+            fs::read(&out).unwrap() == expected,
+            "{target}: -o output differs"
+        );
+        let run = helper_bind(&["--platform", "linux", late.to_str().unwrap()]);
+        assert_eq!(status(&run).0, 0, "{}", status(&run).1);
+        assert!(
+            fs::read(&late).unwrap() == expected,
+            "{target}: in-place output differs"
+        );
+        // Bound already: nothing to bind, the file untouched.
+        let run = helper_bind(&["--platform", "linux", late.to_str().unwrap()]);
+        assert!(
+            status(&run).1.contains("nothing to bind"),
+            "{}",
+            status(&run).1
+        );
+        assert!(
+            fs::read(&late).unwrap() == expected,
+            "{target}: no-op changed the file"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}

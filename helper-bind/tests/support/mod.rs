@@ -25,6 +25,12 @@ pub fn c_source(name: &str) -> PathBuf {
 /// Compiles `source` (under tests/data/c) for `platform` (`linux`/`windows`), `target`
 /// (`bpf`/`bpfeb`), early or late bound, into `dir`; returns the object path.
 pub fn compile(dir: &Path, source: &str, platform: &str, target: &str, late: bool) -> PathBuf {
+    compile_file(dir, &c_source(source), platform, target, late)
+}
+
+/// [`compile`] for a C file anywhere (for example one a test generated).
+pub fn compile_file(dir: &Path, path: &Path, platform: &str, target: &str, late: bool) -> PathBuf {
+    let source = path.file_name().unwrap().to_str().unwrap();
     let out = dir.join(format!(
         "{}-{platform}-{target}-{}.o",
         source.trim_end_matches(".c"),
@@ -43,7 +49,7 @@ pub fn compile(dir: &Path, source: &str, platform: &str, target: &str, late: boo
     if late {
         cmd.arg("-DBPF_HELPER_LATE_BINDING");
     }
-    cmd.arg("-c").arg(c_source(source)).arg("-o").arg(&out);
+    cmd.arg("-c").arg(path).arg("-o").arg(&out);
     let result = cmd.output().unwrap_or_else(|e| {
         panic!("cannot run clang-19 ({e}); install the toolchain with scripts/setup-test-env")
     });
