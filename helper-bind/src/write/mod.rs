@@ -1,15 +1,18 @@
 //! Atomic output: the bytes go to a temporary file in the destination's directory, which is
 //! then renamed over the destination. A crash or kill leaves either the old file or the new
-//! one, never a truncated mix, and the input is only replaced when writing in place.
+//! one, never a truncated mix, and the input is only replaced when writing in place. The
+//! temporary file has no name while it is written where the file system allows ([`temp`]),
+//! so a kill leaves nothing behind either.
+
+mod temp;
 
 use std::io::Write as _;
 use std::os::unix::fs::FileExt as _;
 use std::path::Path;
 
-use tempfile::NamedTempFile;
-
 use crate::error::Error;
 use crate::patch::Write;
+use temp::TempFile;
 
 fn io_error<'p>(path: &'p Path, action: &'static str) -> impl FnOnce(std::io::Error) -> Error + 'p {
     move |source| Error::Io {
@@ -32,24 +35,20 @@ fn resolve_target(path: &Path) -> std::path::PathBuf {
 }
 
 /// A temporary file next to `path` (same directory, so the final rename is atomic).
-fn temp_next_to(path: &Path) -> Result<NamedTempFile, Error> {
+fn temp_next_to(path: &Path) -> Result<TempFile, Error> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    tempfile::Builder::new()
-        .prefix(".helper-bind-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error(
-            path,
-            "cannot create a temporary file next to the output",
-        ))
+    TempFile::new_in(dir).map_err(io_error(
+        path,
+        "cannot create a temporary file next to the output",
+    ))
 }
 
 /// Gives `tmp` the permissions of `path` if it exists, else of `mode_from`, then renames it
 /// onto `path`.
-fn finish(tmp: NamedTempFile, path: &Path, mode_from: Option<&Path>) -> Result<(), Error> {
+fn finish(tmp: TempFile, path: &Path, mode_from: Option<&Path>) -> Result<(), Error> {
     let permissions = std::fs::metadata(path)
         .ok()
         .or_else(|| mode_from.and_then(|p| std::fs::metadata(p).ok()))
@@ -59,9 +58,10 @@ fn finish(tmp: NamedTempFile, path: &Path, mode_from: Option<&Path>) -> Result<(
             .set_permissions(p)
             .map_err(io_error(path, "cannot set permissions of the output"))?;
     }
-    tmp.persist(path)
-        .map_err(|e| io_error(path, "cannot rename the temporary file onto the output")(e.error))?;
-    Ok(())
+    tmp.persist(path).map_err(io_error(
+        path,
+        "cannot rename the temporary file onto the output",
+    ))
 }
 
 /// Edits closer than this are written as one run (one vectored write, the unchanged bytes
@@ -213,8 +213,9 @@ pub fn write_patched_copy(
 /// `objcopy`.
 pub fn write_atomically(path: &Path, bytes: &[u8], mode_from: Option<&Path>) -> Result<(), Error> {
     let path = &resolve_target(path);
-    let mut tmp = temp_next_to(path)?;
-    tmp.write_all(bytes)
+    let tmp = temp_next_to(path)?;
+    tmp.as_file()
+        .write_all(bytes)
         .map_err(io_error(path, "cannot write the temporary output"))?;
     finish(tmp, path, mode_from)
 }
