@@ -409,6 +409,49 @@ mod tests {
         assert_eq!(report.bound_count(), 3);
     }
 
+    /// Fuzzing finding 19: a `.BTF` section typed as an address-significance table
+    /// (SHT_LLVM_ADDRSIG) was rewritten by bind as a ULEB128 symbol list (and patched as BTF
+    /// too), so bind's output no longer read back. Every command now refuses a `.BTF` that
+    /// another role (code, symbol or relocation table, addrsig, group) would also rewrite.
+    #[test]
+    fn btf_section_with_another_role_is_refused() {
+        use crate::elf::{SHF_EXECINSTR, SHT_LLVM_ADDRSIG, SHT_PROGBITS, SHT_REL};
+        let e = Endian::Little;
+        let call = Insn {
+            code: OP_CALL,
+            dst: 0,
+            src: 1,
+            off: 0,
+            imm: -1,
+        }
+        .encode(e);
+        let btf = crate::btf::tests::sample(e);
+        for (sh_type, flags, role) in [
+            (SHT_LLVM_ADDRSIG, 0, "SHT_LLVM_ADDRSIG"),
+            (SHT_PROGBITS, SHF_EXECINSTR, "code"),
+            (SHT_REL, 0, "relocation"),
+        ] {
+            let mut b = ObjectBuilder::new(e);
+            let xdp = b.code_section("xdp", &[call, [0x95, 0, 0, 0, 0, 0, 0, 0]]);
+            let helper = b.undefined("bpf_map_lookup_elem");
+            b.reloc(xdp, 0, helper, R_BPF_64_32);
+            b.section(".BTF", sh_type, flags, btf.clone());
+            let obj = b.build();
+            let err = match bind_edits(
+                &obj,
+                &Platform::builtin(PlatformKind::Linux),
+                BindOptions::default(),
+            ) {
+                Err(BindFailure::BadInput(err)) => err.to_string(),
+                other => panic!("{role}: {other:?}"),
+            };
+            assert!(
+                err.contains("`.BTF` is also ") && err.contains(role),
+                "{role}: {err}"
+            );
+        }
+    }
+
     #[test]
     fn report_names_each_call_by_section_symbol_and_helper() {
         let mut obj = object(&[

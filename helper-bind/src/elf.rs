@@ -665,6 +665,7 @@ impl<'a> ElfView<'a> {
             relocations: Vec::new(),
             btf: Default::default(),
         };
+        view.check_btf_role()?;
         // Every tool must see the same instructions: a code section is whole instructions.
         if let Some(s) = view
             .sections
@@ -920,6 +921,42 @@ impl<'a> ElfView<'a> {
                     },
                 ));
             }
+        }
+        Ok(())
+    }
+
+    /// `.BTF` is found by name and patched as BTF; a `.BTF` whose type or flags give it a
+    /// second role that binding or unbinding also rewrites (code, a symbol, relocation or
+    /// string table, an address-significance table, a group) would be rewritten twice, as two
+    /// different things (fuzzing finding 19: a `.BTF` typed SHT_LLVM_ADDRSIG came out of bind
+    /// as a symbol list).
+    fn check_btf_role(&self) -> Result<(), ElfError> {
+        let symbol_strings = self
+            .sections
+            .iter()
+            .find(|s| s.sh_type == SHT_SYMTAB)
+            .map(|s| s.link as usize);
+        for s in self.sections.iter().filter(|s| s.name == b".BTF") {
+            let role = match s.sh_type {
+                _ if s.is_code() => "a code section (SHF_EXECINSTR)",
+                SHT_SYMTAB => "a symbol table (SHT_SYMTAB)",
+                SHT_REL => "a relocation table (SHT_REL)",
+                SHT_RELA => "a relocation table (SHT_RELA)",
+                SHT_SYMTAB_SHNDX => "an extended symbol index table (SHT_SYMTAB_SHNDX)",
+                SHT_LLVM_ADDRSIG => "an address-significance table (SHT_LLVM_ADDRSIG)",
+                SHT_GROUP => "a section group (SHT_GROUP)",
+                _ if Some(s.index) == symbol_strings => "the symbol string table",
+                _ => continue,
+            };
+            return Err(ElfError::new(
+                Location::in_section(s.index, s.name().into_owned(), s.header_offset + 4),
+                ElfErrorKind::Malformed {
+                    what: format!(
+                        "`.BTF` is also {role} (type {:#x}, flags {:#x}) and would be rewritten as both; BTF is plain data (clang writes it as SHT_PROGBITS without SHF_EXECINSTR)",
+                        s.sh_type, s.flags
+                    ),
+                },
+            ));
         }
         Ok(())
     }
