@@ -69,11 +69,11 @@ pub struct CallSite {
 }
 
 /// Names of kfuncs and kernel symbols declared in the object's BTF `.ksyms` DATASEC.
-pub fn ksym_names(view: &ElfView) -> Result<HashSet<Vec<u8>>, ElfError> {
+pub fn ksym_names<'a>(view: &ElfView<'a>) -> Result<HashSet<&'a [u8]>, ElfError> {
     let Some(btf) = view.btf()? else {
         return Ok(HashSet::new());
     };
-    Ok(btf.ksyms().into_iter().map(<[u8]>::to_vec).collect())
+    Ok(btf.ksyms())
 }
 
 /// Every call instruction of every code section, in section and instruction order.
@@ -128,12 +128,12 @@ pub fn classify(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
 /// What a relocated call calls: its symbol decides. Decided once per symbol: an object may
 /// call the same few helpers 10^5 times.
 struct TargetCache<'k> {
-    ksyms: &'k HashSet<Vec<u8>>,
+    ksyms: &'k HashSet<&'k [u8]>,
     by_symbol: Vec<Option<CallTarget>>,
 }
 
 impl<'k> TargetCache<'k> {
-    fn new(view: &ElfView, ksyms: &'k HashSet<Vec<u8>>) -> Self {
+    fn new(view: &ElfView, ksyms: &'k HashSet<&'k [u8]>) -> Self {
         TargetCache {
             ksyms,
             by_symbol: vec![None; view.symbols.len()],
@@ -150,7 +150,7 @@ impl<'k> TargetCache<'k> {
             CallTarget::Local {
                 symbol: Some(symbol),
             }
-        } else if self.ksyms.contains(sym.name) {
+        } else if self.ksyms.contains(&sym.name) {
             CallTarget::Kfunc {
                 symbol,
                 name: Arc::from(sym.name().as_ref()),

@@ -185,7 +185,7 @@ pub fn object_notes(
         .iter()
         .filter(|s| s.is_undefined() && !s.name.is_empty() && !called.contains(&s.index))
         .map(|s| {
-            let kind = if ksyms.contains(s.name) {
+            let kind = if ksyms.contains(&s.name) {
                 " (.ksyms)"
             } else {
                 ""
