@@ -173,8 +173,11 @@ pub enum Resolution<'a> {
 pub struct Platform {
     kind: PlatformKind,
     table: Table,
-    /// Name → indices into `table.helpers` (a name may exist once per scope).
-    by_name: HashMap<String, Vec<usize>>,
+    /// Indices into `table.helpers` ordered by name, then table order (a name may exist once
+    /// per scope). A sorted list rather than a map: built at every start, looked up once per
+    /// distinct name an object calls, and sorting a few hundred indices costs less than
+    /// hashing and copying every name.
+    by_name: Vec<usize>,
     /// Alias → helper name.
     aliases: HashMap<String, String>,
     /// General helper ID → index.
@@ -217,7 +220,7 @@ impl Platform {
         let mut platform = Platform {
             kind,
             table,
-            by_name: HashMap::new(),
+            by_name: Vec::new(),
             aliases: HashMap::new(),
             general_ids: HashMap::new(),
             scoped_ids: HashMap::new(),
@@ -283,9 +286,10 @@ impl Platform {
     /// What calling `name` from a function in section `section` binds to.
     pub fn resolve(&self, name: &str, section: &str) -> Resolution<'_> {
         let canonical = self.aliases.get(name).map_or(name, String::as_str);
-        let Some(indices) = self.by_name.get(canonical) else {
+        let indices = self.indices_named(canonical);
+        if indices.is_empty() {
             return self.resolve_printk(name);
-        };
+        }
         let program_type = self.program_type_index_for_section(section);
         let mut needs = Vec::new();
         for &i in indices {
@@ -329,9 +333,21 @@ impl Platform {
         }
     }
 
+    /// Indices of the helpers called `name`, in table order (empty when there is none).
+    fn indices_named(&self, name: &str) -> &[usize] {
+        let helpers = &self.table.helpers;
+        let start = self
+            .by_name
+            .partition_point(|&i| helpers[i].name.as_str() < name);
+        let len = self.by_name[start..]
+            .iter()
+            .take_while(|&&i| helpers[i].name == name)
+            .count();
+        &self.by_name[start..start + len]
+    }
+
     fn general_helper(&self, name: &str) -> Option<&TableHelper> {
-        self.by_name
-            .get(name)?
+        self.indices_named(name)
             .iter()
             .map(|&i| &self.table.helpers[i])
             .find(|h| h.program_type.is_none())
@@ -368,7 +384,7 @@ impl Platform {
     /// first program type's. For comparing prototypes.
     pub fn helper(&self, name: &str) -> Option<&TableHelper> {
         let canonical = self.aliases.get(name).map_or(name, String::as_str);
-        let indices = self.by_name.get(canonical)?;
+        let indices = self.indices_named(canonical);
         indices
             .iter()
             .map(|&i| &self.table.helpers[i])
@@ -385,11 +401,14 @@ impl Platform {
             .enumerate()
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
-        self.by_name.clear();
+        self.by_name = (0..table.helpers.len()).collect();
+        // Stable: equal names keep table order.
+        self.by_name
+            .sort_by(|&a, &b| table.helpers[a].name.cmp(&table.helpers[b].name));
         self.general_ids.clear();
         self.scoped_ids.clear();
+        self.general_ids.reserve(table.helpers.len());
         for (i, helper) in table.helpers.iter().enumerate() {
-            self.by_name.entry(helper.name.clone()).or_default().push(i);
             match &helper.program_type {
                 None => {
                     self.general_ids.insert(helper.id, i);
