@@ -608,14 +608,11 @@ fn unused_after(view: &ElfView, bindings: &[Binding]) -> Vec<usize> {
     for b in bindings {
         refs[b.symbol] -= 1;
     }
-    let mut drop: Vec<usize> = bindings
-        .iter()
-        .map(|b| b.symbol)
-        .filter(|&s| refs[s] == 0 && s != 0)
-        .collect();
-    drop.sort_unstable();
-    drop.dedup();
-    drop
+    // Ascending and without repeats by construction: no sort of one entry per call.
+    let first = first_wanted.min(wanted.len());
+    (first.max(1)..wanted.len())
+        .filter(|&s| wanted[s] && refs[s] == 0)
+        .collect()
 }
 
 #[cfg(test)]
