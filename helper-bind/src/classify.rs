@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::elf::{ElfView, R_BPF_64_32};
+use crate::elf::{ElfView, Reloc, R_BPF_64_32};
 use crate::error::{ElfError, ElfErrorKind};
 use crate::insn::{Insn, CALL_HELPER, CALL_PSEUDO, INSN_SIZE, OP_CALL, OP_LD_IMM64};
 
@@ -179,7 +179,22 @@ pub fn relocated_calls(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
 /// collecting them: binding keeps only the calls it rewrites (an object may have 10^5 calls).
 /// Every relocation is checked first, so `each` sees nothing when the object is malformed.
 pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Result<(), ElfError> {
-    each_relocated_call_lazily(view, |_, site| each(site()))
+    let ksyms = ksym_names(view)?;
+    let mut targets = TargetCache::new(view, &ksyms);
+    let per_section = view
+        .sections
+        .iter()
+        .filter(|s| s.is_code())
+        .map(|s| Ok((s, call_relocations(view, s.index)?)))
+        .collect::<Result<Vec<_>, ElfError>>()?;
+    for (sec, calls) in per_section {
+        for (offset, r) in calls {
+            let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
+            let call = relocated_call(sec.index, offset, r, symbol);
+            each(call_site(view, &mut targets, call));
+        }
+    }
+    Ok(())
 }
 
 /// A relocated call before its [`CallSite`] is made.
@@ -195,38 +210,181 @@ pub(crate) struct RelocatedCall {
     pub symbol: usize,
 }
 
+fn relocated_call(section: usize, offset: u64, reloc: RelocRef, symbol: usize) -> RelocatedCall {
+    RelocatedCall {
+        section,
+        insn: offset as usize / INSN_SIZE,
+        reloc,
+        symbol,
+    }
+}
+
+fn call_site(view: &ElfView, targets: &mut TargetCache, call: RelocatedCall) -> CallSite {
+    let at = call.insn * INSN_SIZE;
+    CallSite {
+        section: call.section,
+        insn: call.insn,
+        raw: Insn::decode(
+            view.endian,
+            &view.section_data(call.section)[at..at + INSN_SIZE],
+        ),
+        reloc: Some(call.reloc),
+        target: targets.target(view, call.reloc),
+    }
+}
+
 /// [`each_relocated_call`], handing `each` the call's location and a maker of its
 /// [`CallSite`], for callers that can often tell from the location alone what to do.
+///
+/// Unlike [`each_relocated_call`], a code section whose one relocation table lists its calls
+/// in order (what clang writes) is checked as it is read, without collecting its calls first,
+/// so `each` may see calls of an object this then reports malformed: the caller must drop
+/// what it made of them on an error. `each` never sees a call that failed a check.
 pub(crate) fn each_relocated_call_lazily(
     view: &ElfView,
     mut each: impl FnMut(RelocatedCall, &mut dyn FnMut() -> CallSite),
 ) -> Result<(), ElfError> {
     let ksyms = ksym_names(view)?;
     let mut targets = TargetCache::new(view, &ksyms);
-    let per_section = view
-        .sections
-        .iter()
-        .filter(|s| s.is_code())
-        .map(|s| Ok((s, call_relocations(view, s.index)?)))
-        .collect::<Result<Vec<_>, ElfError>>()?;
-    for (sec, calls) in per_section {
-        let code = view.section_data(sec.index);
-        for (offset, r) in calls {
-            let at = offset as usize;
-            let call = RelocatedCall {
-                section: sec.index,
-                insn: at / INSN_SIZE,
-                reloc: r,
-                symbol: view.relocations[r.table].entry(r.entry).symbol as usize,
-            };
-            each(call, &mut || CallSite {
-                section: call.section,
-                insn: call.insn,
-                raw: Insn::decode(view.endian, &code[at..at + INSN_SIZE]),
-                reloc: Some(r),
-                target: targets.target(view, r),
-            });
+    for sec in view.sections.iter().filter(|s| s.is_code()) {
+        let mut emit = |call: RelocatedCall| {
+            each(call, &mut || call_site(view, &mut targets, call));
+        };
+        match in_order_table(view, sec.index) {
+            Some(table) => stream_calls(view, sec.index, table, &mut emit)?,
+            None => {
+                for (offset, r) in call_relocations(view, sec.index)? {
+                    let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
+                    emit(relocated_call(sec.index, offset, r, symbol));
+                }
+            }
         }
+    }
+    Ok(())
+}
+
+/// The one relocation table of code section `target`, if its call relocations are in
+/// strictly ascending offset order (then sorting them, and looking for duplicates, is moot).
+fn in_order_table(view: &ElfView, target: usize) -> Option<usize> {
+    let mut tables = (0..view.relocations.len()).filter(|&t| view.relocations[t].target == target);
+    let table = tables.next()?;
+    if tables.next().is_some() {
+        return None;
+    }
+    let mut last = None;
+    for r in view.relocations[table].entries() {
+        if r.kind == R_BPF_64_32 {
+            if last.is_some_and(|l| r.offset <= l) {
+                return None;
+            }
+            last = Some(r.offset);
+        }
+    }
+    Some(table)
+}
+
+/// Checks and hands over the calls of code section `target`, whose relocation table `table`
+/// lists them in ascending order, as [`call_relocations`] would, with the same error first.
+fn stream_calls(
+    view: &ElfView,
+    target: usize,
+    table: usize,
+    emit: &mut dyn FnMut(RelocatedCall),
+) -> Result<(), ElfError> {
+    let code = view.section_data(target);
+    // `call_relocations` reports a call on the second half of a load only once every entry
+    // passed the other checks: keep the first such call and stop handing calls over.
+    let mut second_half = None;
+    for (entry, r) in view.relocations[table].entries().enumerate() {
+        if r.kind != R_BPF_64_32 {
+            continue;
+        }
+        check_call_relocation(view, target, table, entry, &r)?;
+        let reloc = RelocRef { table, entry };
+        if second_half.is_some() {
+            continue;
+        }
+        if is_second_half(code, r.offset as usize / INSN_SIZE) {
+            second_half = Some((r.offset, reloc));
+            continue;
+        }
+        emit(relocated_call(target, r.offset, reloc, r.symbol as usize));
+    }
+    match second_half {
+        Some((offset, reloc)) => Err(second_half_error(view, target, offset, reloc)),
+        None => Ok(()),
+    }
+}
+
+/// Checks that entry `entry` of relocation table `table`, an `R_BPF_64_32` relocation of
+/// code section `target`, names a symbol and sits on a relocatable call.
+fn check_call_relocation(
+    view: &ElfView,
+    target: usize,
+    table: usize,
+    entry: usize,
+    r: &Reloc,
+) -> Result<(), ElfError> {
+    let sec = &view.sections[target];
+    let code = view.section_data(target);
+    let rel = &view.relocations[table];
+    let rel_sec = &view.sections[rel.section];
+    // Built only for an error: a location owns the section's name.
+    let entry_loc = || rel_sec.location(entry as u64 * rel.entsize);
+    let symbol = match view.symbols.get(r.symbol as usize) {
+        Some(s) if s.index != 0 => Some(s),
+        _ => None,
+    };
+    let Some(symbol) = symbol else {
+        // A call must name its target; symbol 0 (the null symbol) names nothing.
+        return Err(ElfError::new(
+            entry_loc(),
+            ElfErrorKind::IndexOutOfRange {
+                what: "call relocation symbol index",
+                index: u64::from(r.symbol),
+                limit: view.symbols.len() as u64,
+            },
+        ));
+    };
+    let fits = r
+        .offset
+        .checked_add(INSN_SIZE as u64)
+        .is_some_and(|end| end <= code.len() as u64);
+    if r.offset % INSN_SIZE as u64 != 0 || !fits {
+        return Err(ElfError::new(
+            entry_loc(),
+            ElfErrorKind::BadRelocationOffset {
+                insn_offset: r.offset,
+                section_size: sec.size,
+            },
+        ));
+    }
+    let opcode = code[r.offset as usize];
+    let at = r.offset as usize;
+    let src = Insn::decode(view.endian, &code[at..at + INSN_SIZE]).src;
+    if opcode == OP_CALL && src != CALL_PSEUDO {
+        // clang relocates only `call -1` with src_reg 1; a relocated `call N`
+        // contradicts itself (is it the number or the symbol?).
+        return Err(ElfError::new(
+            sec.location(r.offset),
+            ElfErrorKind::Malformed {
+                what: format!(
+                    "R_BPF_64_32 relocation against `{}` sits on a call with src_reg {src} (instruction {}); relocated calls have src_reg 1",
+                    symbol.name(),
+                    r.offset / INSN_SIZE as u64
+                ),
+            },
+        ));
+    }
+    if opcode != OP_CALL {
+        return Err(ElfError::new(
+            sec.location(r.offset),
+            ElfErrorKind::RelocationNotOnCall {
+                insn_offset: r.offset,
+                opcode,
+                symbol: symbol.name().into_owned(),
+            },
+        ));
     }
     Ok(())
 }
@@ -234,7 +392,6 @@ pub(crate) fn each_relocated_call_lazily(
 /// `R_BPF_64_32` relocations of code section `target`, by byte offset, each checked to sit on
 /// a call instruction.
 fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)>, ElfError> {
-    let sec = &view.sections[target];
     let code = view.section_data(target);
     // At most one call per entry of the section's relocation tables: sized once.
     let mut calls = Vec::with_capacity(view.relocations_for(target).map(|r| r.len()).sum());
@@ -242,68 +399,11 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
         if rel.target != target {
             continue;
         }
-        let rel_sec = &view.sections[rel.section];
         for (entry, r) in rel.entries().enumerate() {
             if r.kind != R_BPF_64_32 {
                 continue;
             }
-            // Built only for an error: a location owns the section's name.
-            let entry_loc = || rel_sec.location(entry as u64 * rel.entsize);
-            let symbol = match view.symbols.get(r.symbol as usize) {
-                Some(s) if s.index != 0 => Some(s),
-                _ => None,
-            };
-            let Some(symbol) = symbol else {
-                // A call must name its target; symbol 0 (the null symbol) names nothing.
-                return Err(ElfError::new(
-                    entry_loc(),
-                    ElfErrorKind::IndexOutOfRange {
-                        what: "call relocation symbol index",
-                        index: u64::from(r.symbol),
-                        limit: view.symbols.len() as u64,
-                    },
-                ));
-            };
-            let fits = r
-                .offset
-                .checked_add(INSN_SIZE as u64)
-                .is_some_and(|end| end <= code.len() as u64);
-            if r.offset % INSN_SIZE as u64 != 0 || !fits {
-                return Err(ElfError::new(
-                    entry_loc(),
-                    ElfErrorKind::BadRelocationOffset {
-                        insn_offset: r.offset,
-                        section_size: sec.size,
-                    },
-                ));
-            }
-            let opcode = code[r.offset as usize];
-            let at = r.offset as usize;
-            let src = Insn::decode(view.endian, &code[at..at + INSN_SIZE]).src;
-            if opcode == OP_CALL && src != CALL_PSEUDO {
-                // clang relocates only `call -1` with src_reg 1; a relocated `call N`
-                // contradicts itself (is it the number or the symbol?).
-                return Err(ElfError::new(
-                    sec.location(r.offset),
-                    ElfErrorKind::Malformed {
-                        what: format!(
-                            "R_BPF_64_32 relocation against `{}` sits on a call with src_reg {src} (instruction {}); relocated calls have src_reg 1",
-                            symbol.name(),
-                            r.offset / INSN_SIZE as u64
-                        ),
-                    },
-                ));
-            }
-            if opcode != OP_CALL {
-                return Err(ElfError::new(
-                    sec.location(r.offset),
-                    ElfErrorKind::RelocationNotOnCall {
-                        insn_offset: r.offset,
-                        opcode,
-                        symbol: symbol.name().into_owned(),
-                    },
-                ));
-            }
+            check_call_relocation(view, target, table, entry, &r)?;
             calls.push((r.offset, RelocRef { table, entry }));
         }
     }
@@ -328,24 +428,31 @@ fn call_relocations(view: &ElfView, target: usize) -> Result<Vec<(u64, RelocRef)
     // The second half of a 16-byte load is no instruction: `classify`, which walks the code,
     // never sees a call there, so binding must not patch one (found by fuzzing: `check` and
     // `bind` disagreed about such an object).
-    for &(offset, r) in &calls {
-        let want = offset as usize / INSN_SIZE;
-        if is_second_half(code, want) {
-            let rel = &view.relocations[r.table];
-            return Err(ElfError::new(
-                view.sections[rel.section].location(r.entry as u64 * rel.entsize),
-                ElfErrorKind::Malformed {
-                    what: format!(
-                        "R_BPF_64_32 relocation on instruction {want} of `{}`, which is the second \
-                         half of the 16-byte load at instruction {}",
-                        sec.name(),
-                        want - 1
-                    ),
-                },
-            ));
-        }
+    if let Some(&(offset, r)) = calls
+        .iter()
+        .find(|&&(offset, _)| is_second_half(code, offset as usize / INSN_SIZE))
+    {
+        return Err(second_half_error(view, target, offset, r));
     }
     Ok(calls)
+}
+
+/// The error for a call relocation at `offset` of code section `target` that sits on the
+/// second half of a 16-byte load.
+fn second_half_error(view: &ElfView, target: usize, offset: u64, r: RelocRef) -> ElfError {
+    let want = offset as usize / INSN_SIZE;
+    let rel = &view.relocations[r.table];
+    ElfError::new(
+        view.sections[rel.section].location(r.entry as u64 * rel.entsize),
+        ElfErrorKind::Malformed {
+            what: format!(
+                "R_BPF_64_32 relocation on instruction {want} of `{}`, which is the second \
+                 half of the 16-byte load at instruction {}",
+                view.sections[target].name(),
+                want - 1
+            ),
+        },
+    )
 }
 
 /// Whether slot `i` of `code` is the second half of a 16-byte load rather than an instruction,
@@ -414,6 +521,98 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The streaming check of in-order tables must hand over the same calls, and fail with
+    /// the same error, as the collecting one that sorts and checks first.
+    #[test]
+    fn streaming_and_collecting_checks_agree() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        let (mut streamed, mut failed) = (0, 0);
+        for round in 0..4000 {
+            let e = if round % 2 == 0 {
+                Endian::Little
+            } else {
+                Endian::Big
+            };
+            let mut b = ObjectBuilder::new(e);
+            let sym = b.undefined("bpf_ktime_get_ns");
+            let local = b.symbol("f", 0x12, 0, 0, 0);
+            for section in 0..1 + next(2) {
+                let len = 1 + next(10) as usize;
+                let insns: Vec<[u8; 8]> = (0..len)
+                    .map(|_| match next(6) {
+                        0 | 1 => call(e, 1, -1),
+                        2 => call(e, 0, 5),
+                        3 => {
+                            let mut load = [0u8; 8];
+                            load[0] = OP_LD_IMM64;
+                            load
+                        }
+                        4 => [0xb7, 0, 0, 0, 0, 0, 0, 0],
+                        _ => [0x95, 0, 0, 0, 0, 0, 0, 0],
+                    })
+                    .collect();
+                let text = b.code_section(&format!("xdp/{section}"), &insns);
+                // Mostly ascending call offsets (what clang writes), sometimes not.
+                let mut offset = 0u64;
+                for _ in 0..next(5) {
+                    offset = match next(8) {
+                        0 => next(len as u64 + 2) * 8,
+                        1 => offset + 3,
+                        _ => offset + 8 * next(3),
+                    };
+                    let kind = if next(6) == 0 {
+                        R_BPF_64_64
+                    } else {
+                        R_BPF_64_32
+                    };
+                    let target = match next(8) {
+                        0 => 0,
+                        1 => local,
+                        _ => sym,
+                    };
+                    b.reloc(text, offset, target, kind);
+                }
+            }
+            let obj = b.build();
+            let Ok(view) = ElfView::parse(&obj) else {
+                continue;
+            };
+            if view
+                .sections
+                .iter()
+                .any(|s| s.is_code() && in_order_table(&view, s.index).is_some())
+            {
+                streamed += 1;
+            }
+            let collected = relocated_calls(&view);
+            let mut sites = Vec::new();
+            let lazily = each_relocated_call_lazily(&view, |call, site| {
+                let site = site();
+                assert_eq!((call.section, call.insn), (site.section, site.insn));
+                sites.push(site);
+            });
+            match (collected, lazily) {
+                (Ok(expected), Ok(())) => assert_eq!(sites, expected, "round {round}"),
+                (Err(expected), Err(got)) => {
+                    failed += 1;
+                    assert_eq!(got.to_string(), expected.to_string(), "round {round}");
+                }
+                (expected, got) => panic!("round {round}: {expected:?} vs {got:?}"),
+            }
+        }
+        // Both paths and both outcomes were exercised.
+        assert!(
+            streamed > 1000 && failed > 500,
+            "{streamed} streamed, {failed} failed"
+        );
     }
 
     #[test]
