@@ -173,17 +173,18 @@ pub enum Resolution<'a> {
 pub struct Platform {
     kind: PlatformKind,
     table: Table,
-    /// Indices into `table.helpers` ordered by name, then table order (a name may exist once
-    /// per scope). A sorted list rather than a map: built at every start, looked up once per
-    /// distinct name an object calls, and sorting a few hundred indices costs less than
-    /// hashing and copying every name.
-    by_name: Vec<usize>,
+    /// (hash of the name, index into `table.helpers`), sorted: the helpers of one name are
+    /// in table order among the entries of its hash (a name may exist once per scope). A
+    /// sorted list of numbers rather than a map of names: it is built at every start, and
+    /// sorting a few hundred numbers costs a fraction of copying and hashing every name into
+    /// a map or sorting the names themselves.
+    by_name: Vec<(u64, usize)>,
     /// Alias → helper name.
     aliases: HashMap<String, String>,
-    /// General helper ID → index.
-    general_ids: HashMap<u32, usize>,
-    /// (program type index, ID) → helper index.
-    scoped_ids: HashMap<(usize, u32), usize>,
+    /// (scope, helper ID, helper index), sorted; the scope is 0 for a general helper and
+    /// 1 + the program type index for a program type's. Where a table gives one ID twice in
+    /// a scope, the later helper counts.
+    ids: Vec<(usize, u32, usize)>,
     /// Program type name → index into `table.program_types`.
     program_type_index: HashMap<String, usize>,
     /// (prefix, program type index), longest prefix first.
@@ -222,8 +223,7 @@ impl Platform {
             table,
             by_name: Vec::new(),
             aliases: HashMap::new(),
-            general_ids: HashMap::new(),
-            scoped_ids: HashMap::new(),
+            ids: Vec::new(),
             program_type_index: HashMap::new(),
             prefixes: Vec::new(),
             printk_by_arity: Vec::new(),
@@ -286,13 +286,13 @@ impl Platform {
     /// What calling `name` from a function in section `section` binds to.
     pub fn resolve(&self, name: &str, section: &str) -> Resolution<'_> {
         let canonical = self.aliases.get(name).map_or(name, String::as_str);
-        let indices = self.indices_named(canonical);
-        if indices.is_empty() {
+        let mut indices = self.indices_named(canonical).peekable();
+        if indices.peek().is_none() {
             return self.resolve_printk(name);
         }
         let program_type = self.program_type_index_for_section(section);
         let mut needs = Vec::new();
-        for &i in indices {
+        for i in indices {
             let helper = &self.table.helpers[i];
             match &helper.program_type {
                 None => {
@@ -333,23 +333,20 @@ impl Platform {
         }
     }
 
-    /// Indices of the helpers called `name`, in table order (empty when there is none).
-    fn indices_named(&self, name: &str) -> &[usize] {
-        let helpers = &self.table.helpers;
-        let start = self
-            .by_name
-            .partition_point(|&i| helpers[i].name.as_str() < name);
-        let len = self.by_name[start..]
+    /// Indices of the helpers called `name`, in table order (none when there is none).
+    fn indices_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = usize> + Clone + 's {
+        let hash = name_hash(name);
+        let start = self.by_name.partition_point(|&(h, _)| h < hash);
+        self.by_name[start..]
             .iter()
-            .take_while(|&&i| helpers[i].name == name)
-            .count();
-        &self.by_name[start..start + len]
+            .take_while(move |&&(h, _)| h == hash)
+            .map(|&(_, i)| i)
+            .filter(move |&i| self.table.helpers[i].name == name)
     }
 
     fn general_helper(&self, name: &str) -> Option<&TableHelper> {
         self.indices_named(name)
-            .iter()
-            .map(|&i| &self.table.helpers[i])
+            .map(|i| &self.table.helpers[i])
             .find(|h| h.program_type.is_none())
     }
 
@@ -373,23 +370,30 @@ impl Platform {
     /// The helper a numeric `call ID` in section `section` calls: a general helper, or one of
     /// the section's program type.
     pub fn name_of_id(&self, id: u32, section: &str) -> Option<&str> {
-        let index = self.general_ids.get(&id).or_else(|| {
+        let index = self.id_index(0, id).or_else(|| {
             let program_type = self.program_type_index_for_section(section)?;
-            self.scoped_ids.get(&(program_type, id))
+            self.id_index(1 + program_type, id)
         })?;
-        Some(&self.table.helpers[*index].name)
+        Some(&self.table.helpers[index].name)
+    }
+
+    /// The helper with `id` in `scope` (see [`Platform::ids`]).
+    fn id_index(&self, scope: usize, id: u32) -> Option<usize> {
+        let end = self.ids.partition_point(|&(s, i, _)| (s, i) <= (scope, id));
+        let &(s, i, index) = self.ids[..end].last()?;
+        ((s, i) == (scope, id)).then_some(index)
     }
 
     /// The helper called `name` (or the one an alias stands for): the general one, else the
     /// first program type's. For comparing prototypes.
     pub fn helper(&self, name: &str) -> Option<&TableHelper> {
         let canonical = self.aliases.get(name).map_or(name, String::as_str);
-        let indices = self.indices_named(canonical);
+        let mut indices = self.indices_named(canonical);
         indices
-            .iter()
-            .map(|&i| &self.table.helpers[i])
+            .clone()
+            .map(|i| &self.table.helpers[i])
             .find(|h| h.program_type.is_none())
-            .or_else(|| indices.first().map(|&i| &self.table.helpers[i]))
+            .or_else(|| indices.next().map(|i| &self.table.helpers[i]))
     }
 
     /// Rebuilds the lookup maps from `self.table`.
@@ -401,25 +405,22 @@ impl Platform {
             .enumerate()
             .map(|(i, p)| (p.name.clone(), i))
             .collect();
-        self.by_name = (0..table.helpers.len()).collect();
-        // Stable: equal names keep table order.
-        self.by_name
-            .sort_by(|&a, &b| table.helpers[a].name.cmp(&table.helpers[b].name));
-        self.general_ids.clear();
-        self.scoped_ids.clear();
-        self.general_ids.reserve(table.helpers.len());
-        for (i, helper) in table.helpers.iter().enumerate() {
-            match &helper.program_type {
-                None => {
-                    self.general_ids.insert(helper.id, i);
-                }
-                Some(p) => {
-                    if let Some(&pt) = self.program_type_index.get(p) {
-                        self.scoped_ids.insert((pt, helper.id), i);
-                    }
-                }
-            }
-        }
+        self.by_name = (table.helpers.iter().enumerate())
+            .map(|(i, h)| (name_hash(&h.name), i))
+            .collect();
+        // By hash, then index: equal names keep table order.
+        self.by_name.sort_unstable();
+        let program_type_index = &self.program_type_index;
+        self.ids = (table.helpers.iter().enumerate())
+            .filter_map(|(i, helper)| {
+                let scope = match &helper.program_type {
+                    None => 0,
+                    Some(p) => 1 + *program_type_index.get(p)?,
+                };
+                Some((scope, helper.id, i))
+            })
+            .collect();
+        self.ids.sort_unstable();
         self.aliases = table
             .aliases
             .iter()
@@ -456,6 +457,14 @@ impl Platform {
     }
 }
 
+/// FNV-1a: a few instructions per byte, and only an index key (equal hashes are told apart
+/// by comparing the names).
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
 /// The two `--helpers` formats.
 enum Format {
     Header,
@@ -474,4 +483,91 @@ fn detect_format(text: &str) -> Option<Format> {
         tabs |= line.contains('\t');
     }
     tabs.then_some(Format::Tsv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `indices_named` must give: every helper of that name, in table order.
+    fn scan(p: &Platform, name: &str) -> Vec<usize> {
+        (0..p.table.helpers.len())
+            .filter(|&i| p.table.helpers[i].name == name)
+            .collect()
+    }
+
+    fn names(p: &Platform) -> Vec<String> {
+        let mut names: Vec<String> = p.table.helpers.iter().map(|h| h.name.clone()).collect();
+        names.extend(["", "bpf_", "bpf_map_lookup_elemX", "no_such_helper"].map(String::from));
+        names
+    }
+
+    #[test]
+    fn name_index_finds_every_helper_of_a_name_in_table_order() {
+        for kind in PlatformKind::ALL {
+            let p = Platform::builtin(kind);
+            for name in names(&p) {
+                assert_eq!(p.indices_named(&name).collect::<Vec<_>>(), scan(&p, &name));
+            }
+            // Every helper under the hash of the name looked up, as if all collided: the
+            // names alone must tell the helpers apart.
+            for name in names(&p) {
+                let mut collided = p.clone();
+                for entry in &mut collided.by_name {
+                    entry.0 = name_hash(&name);
+                }
+                collided.by_name.sort_unstable();
+                assert_eq!(
+                    collided.indices_named(&name).collect::<Vec<_>>(),
+                    scan(&p, &name),
+                    "{kind:?} {name}"
+                );
+            }
+        }
+    }
+
+    /// What `name_of_id` must give: the last general helper with the ID, else the last one
+    /// with the ID of the program type the section selects.
+    fn id_scan<'p>(p: &'p Platform, id: u32, section: &str) -> Option<&'p str> {
+        let program_type = p.program_type_for_section(section).map(|t| t.name.as_str());
+        let last = |scope: Option<&str>| {
+            p.table
+                .helpers
+                .iter()
+                .rev()
+                .find(|h| h.id == id && h.program_type.as_deref() == scope)
+                .map(|h| h.name.as_str())
+        };
+        last(None).or_else(|| last(Some(program_type?)))
+    }
+
+    #[test]
+    fn id_index_finds_the_helper_of_an_id_in_a_section() {
+        for kind in PlatformKind::ALL {
+            let p = Platform::builtin(kind);
+            let mut sections: Vec<&str> = vec!["xdp", ".text", "no_such_section"];
+            sections.extend(
+                p.table
+                    .program_types
+                    .iter()
+                    .flat_map(|t| t.sections.iter().map(String::as_str)),
+            );
+            let mut ids: Vec<u32> = p
+                .table
+                .helpers
+                .iter()
+                .flat_map(|h| [h.id, h.id + 1])
+                .collect();
+            ids.extend([0, 65535, u32::MAX]);
+            for section in sections {
+                for &id in &ids {
+                    assert_eq!(
+                        p.name_of_id(id, section),
+                        id_scan(&p, id, section),
+                        "{kind:?} {id} {section}"
+                    );
+                }
+            }
+        }
+    }
 }
