@@ -2,6 +2,7 @@
 //! The per-API targets call one function each; `mutate_object` calls them all.
 
 use helper_bind::check::{check, render};
+use helper_bind::classify;
 use helper_bind::elf::ElfView;
 use helper_bind::insn::{Flow, OP_CALL};
 use helper_bind::list;
@@ -49,6 +50,20 @@ pub fn elf_view(bytes: &[u8]) {
     }
     for sym in &view.symbols {
         let _ = (sym.name(), sym.is_undefined());
+    }
+    // Binding checks in-order call relocations as it reads them; the collecting check must
+    // agree on every call and on the error.
+    match (
+        classify::relocated_calls(&view),
+        classify::relocated_calls_as_binding_reads_them(&view),
+    ) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the two relocated-call checks list different calls"),
+        (Err(a), Err(b)) => assert_eq!(
+            a.to_string(),
+            b.to_string(),
+            "the two checks fail differently"
+        ),
+        (a, b) => panic!("the two relocated-call checks disagree: {a:?} vs {b:?}"),
     }
 }
 

@@ -197,6 +197,15 @@ pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Re
     Ok(())
 }
 
+/// [`relocated_calls`] through the path binding takes ([`each_relocated_call_lazily`], which
+/// checks in-order relocation tables as it reads them), for fuzzing that both agree.
+#[doc(hidden)]
+pub fn relocated_calls_as_binding_reads_them(view: &ElfView) -> Result<Vec<CallSite>, ElfError> {
+    let mut sites = Vec::new();
+    each_relocated_call_lazily(view, |_, site| sites.push(site()))?;
+    Ok(sites)
+}
+
 /// A relocated call before its [`CallSite`] is made.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RelocatedCall {
