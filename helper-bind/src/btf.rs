@@ -42,9 +42,8 @@ impl TypeRecord {
 ///
 /// Parsing walks every type record once (to validate them) and keeps only what binding reads
 /// later: the few DATASEC and `linkage=extern` FUNC records, and the offset of every
-/// [`CHECKPOINT`]-th record, from which any type id is found by walking at most
-/// `CHECKPOINT - 1` records. A large object has 10^5 types: an offset per type would be the
-/// largest allocation of a bind.
+/// 16th record, from which any type id is found by walking at most 15 records. A large
+/// object has 10^5 types: an offset per type would be the largest allocation of a bind.
 #[derive(Debug, Clone)]
 pub struct Btf<'a> {
     data: &'a [u8],

@@ -1,7 +1,7 @@
 //! `helper-bind`: binds BPF helper calls declared by name to a platform's helper IDs.
 //!
 //! Pipeline: [`elf`] (read-only view) → [`classify`] (what each call is) → [`plan`] (what to
-//! change, or every problem at once) → [`patch`] (in-place byte edits) → [`write`] (atomic output).
+//! change, or every problem at once) → [`patch`] (in-place byte edits) → [`write`](mod@write) (atomic output).
 #![warn(missing_docs)]
 
 pub mod batch;

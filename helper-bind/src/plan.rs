@@ -2,7 +2,7 @@
 //! once instead of stopping at the first.
 //!
 //! The platform side is the [`HelperTable`] trait (implemented for
-//! [`Platform`](crate::platform::Platform)), so the rules here are tested against small
+//! [`Platform`]), so the rules here are tested against small
 //! hand-made tables too.
 
 use std::collections::HashMap;

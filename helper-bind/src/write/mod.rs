@@ -1,7 +1,7 @@
 //! Atomic output: the bytes go to a temporary file in the destination's directory, which is
 //! then renamed over the destination. A crash or kill leaves either the old file or the new
 //! one, never a truncated mix, and the input is only replaced when writing in place. The
-//! temporary file has no name while it is written where the file system allows ([`temp`]),
+//! temporary file has no name while it is written where the file system allows (module `temp`),
 //! so a kill leaves nothing behind either.
 
 mod temp;
