@@ -174,7 +174,9 @@ pub fn write_patched_copy(
     }
     let mut done = 0;
     let mut next = 0;
-    let mut stage = Vec::with_capacity(STAGE);
+    // Grown by the first run to at most STAGE bytes: a small object needs no 128 KiB buffer
+    // (which malloc would map and unmap).
+    let mut stage = Vec::new();
     let result = (|| {
         for run in coalesce(&sorted) {
             copy_range(&source, tmp.as_file(), original, done..run.start)?;
