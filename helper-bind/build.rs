@@ -8,8 +8,9 @@
 //! (`_Unwind_*`), which `libgcc_eh.a` provides; with it found first, the linker's `--as-needed`
 //! (rustc's default) leaves `libgcc_s.so.1` out. Panics and backtraces unwind as before.
 //!
-//! Skipped, leaving rustc's default, for other targets, static builds (they link the archive
-//! already) and toolchains without the archive (for example clang with compiler-rt).
+//! Skipped, leaving rustc's default, for other targets, cross builds (`cc` would name the
+//! build machine's archive), static builds (they link the archive already) and toolchains
+//! without the archive (for example clang with compiler-rt).
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -21,7 +22,12 @@ fn main() {
     let static_crt = var("CARGO_CFG_TARGET_FEATURE")
         .split(',')
         .any(|f| f == "crt-static");
-    if var("CARGO_CFG_TARGET_OS") != "linux" || var("CARGO_CFG_TARGET_ENV") != "gnu" || static_crt {
+    let cross = var("HOST") != var("TARGET");
+    if var("CARGO_CFG_TARGET_OS") != "linux"
+        || var("CARGO_CFG_TARGET_ENV") != "gnu"
+        || static_crt
+        || cross
+    {
         return;
     }
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
