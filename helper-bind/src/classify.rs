@@ -185,14 +185,10 @@ pub fn each_relocated_call(view: &ElfView, mut each: impl FnMut(CallSite)) -> Re
         .sections
         .iter()
         .filter(|s| s.is_code())
-        .map(|s| Ok((s, call_relocations(view, s.index)?)))
+        .map(|s| checked_calls(view, s.index))
         .collect::<Result<Vec<_>, ElfError>>()?;
-    for (sec, calls) in per_section {
-        for (offset, r) in calls {
-            let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
-            let call = relocated_call(sec.index, offset, r, symbol);
-            each(call_site(view, &mut targets, call));
-        }
+    for call in per_section.into_iter().flatten() {
+        each(call_site(view, &mut targets, call));
     }
     Ok(())
 }
@@ -228,6 +224,19 @@ fn relocated_call(section: usize, offset: u64, reloc: RelocRef, symbol: usize) -
     }
 }
 
+/// The calls of code section `target`, checked, sorted and located as [`call_relocations`]
+/// gives them.
+fn checked_calls(view: &ElfView, target: usize) -> Result<Vec<RelocatedCall>, ElfError> {
+    let calls = call_relocations(view, target)?;
+    Ok(calls
+        .into_iter()
+        .map(|(offset, r)| {
+            let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
+            relocated_call(target, offset, r, symbol)
+        })
+        .collect())
+}
+
 fn call_site(view: &ElfView, targets: &mut TargetCache, call: RelocatedCall) -> CallSite {
     let at = call.insn * INSN_SIZE;
     CallSite {
@@ -261,12 +270,7 @@ pub(crate) fn each_relocated_call_lazily(
         };
         match in_order_table(view, sec.index) {
             Some(table) => stream_calls(view, sec.index, table, &mut emit)?,
-            None => {
-                for (offset, r) in call_relocations(view, sec.index)? {
-                    let symbol = view.relocations[r.table].entry(r.entry).symbol as usize;
-                    emit(relocated_call(sec.index, offset, r, symbol));
-                }
-            }
+            None => checked_calls(view, sec.index)?.into_iter().for_each(emit),
         }
     }
     Ok(())
